@@ -1,0 +1,27 @@
+//! The Flux webhook Receiver domain, with no I/O.
+//!
+//! Everything that must agree byte for byte with Flux lives here, once: the
+//! `notification.toolkit.fluxcd.io/v1` API types, the provider catalog, the
+//! webhook path derivation, input validation, payload signatures, token
+//! generation and the manifests `flux create … --export` prints.
+//!
+//! The crate has no network code and no CLI code, in the spirit of kube-core:
+//! the `flux-receiver` binary and the test emulator both build on it.
+
+pub mod api;
+pub mod duration;
+pub mod hex;
+pub mod manifest;
+pub mod names;
+pub mod path;
+pub mod provider;
+pub mod resource_ref;
+pub mod signature;
+pub mod token;
+pub mod yaml;
+
+pub use api::{Receiver, ReceiverSpec, ReceiverStatus};
+pub use duration::GoDuration;
+pub use path::{webhook_path, webhook_url};
+pub use provider::ProviderType;
+pub use resource_ref::{ResourceKind, ResourceRef};

@@ -1,0 +1,296 @@
+//! `Kind/name[.namespace]` references to the Flux objects a Receiver triggers.
+
+use std::fmt;
+use std::str::FromStr;
+
+use thiserror::Error;
+
+use crate::names::{validate_dns1123_label, validate_dns1123_subdomain};
+
+/// The kinds a Receiver may reference, with their canonical spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResourceKind {
+    /// source.toolkit.fluxcd.io Bucket.
+    Bucket,
+    /// source.toolkit.fluxcd.io GitRepository.
+    GitRepository,
+    /// kustomize.toolkit.fluxcd.io Kustomization.
+    Kustomization,
+    /// helm.toolkit.fluxcd.io HelmRelease.
+    HelmRelease,
+    /// source.toolkit.fluxcd.io HelmChart.
+    HelmChart,
+    /// source.toolkit.fluxcd.io HelmRepository.
+    HelmRepository,
+    /// image.toolkit.fluxcd.io ImageRepository.
+    ImageRepository,
+    /// image.toolkit.fluxcd.io ImagePolicy.
+    ImagePolicy,
+    /// image.toolkit.fluxcd.io ImageUpdateAutomation.
+    ImageUpdateAutomation,
+    /// source.toolkit.fluxcd.io OCIRepository.
+    OciRepository,
+    /// source.extensions.fluxcd.io ArtifactGenerator.
+    ArtifactGenerator,
+    /// source.toolkit.fluxcd.io ExternalArtifact.
+    ExternalArtifact,
+}
+
+impl ResourceKind {
+    /// Every kind, in the order the Receiver API documents them.
+    pub const ALL: [ResourceKind; 12] = [
+        ResourceKind::Bucket,
+        ResourceKind::GitRepository,
+        ResourceKind::Kustomization,
+        ResourceKind::HelmRelease,
+        ResourceKind::HelmChart,
+        ResourceKind::HelmRepository,
+        ResourceKind::ImageRepository,
+        ResourceKind::ImagePolicy,
+        ResourceKind::ImageUpdateAutomation,
+        ResourceKind::OciRepository,
+        ResourceKind::ArtifactGenerator,
+        ResourceKind::ExternalArtifact,
+    ];
+
+    /// The canonical kind name, as written in `spec.resources[].kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceKind::Bucket => "Bucket",
+            ResourceKind::GitRepository => "GitRepository",
+            ResourceKind::Kustomization => "Kustomization",
+            ResourceKind::HelmRelease => "HelmRelease",
+            ResourceKind::HelmChart => "HelmChart",
+            ResourceKind::HelmRepository => "HelmRepository",
+            ResourceKind::ImageRepository => "ImageRepository",
+            ResourceKind::ImagePolicy => "ImagePolicy",
+            ResourceKind::ImageUpdateAutomation => "ImageUpdateAutomation",
+            ResourceKind::OciRepository => "OCIRepository",
+            ResourceKind::ArtifactGenerator => "ArtifactGenerator",
+            ResourceKind::ExternalArtifact => "ExternalArtifact",
+        }
+    }
+
+    /// The API group/version the kind is served at (for cluster look-ups).
+    pub fn api_version(self) -> &'static str {
+        match self {
+            ResourceKind::Bucket
+            | ResourceKind::GitRepository
+            | ResourceKind::HelmChart
+            | ResourceKind::HelmRepository
+            | ResourceKind::OciRepository
+            | ResourceKind::ExternalArtifact => "source.toolkit.fluxcd.io/v1",
+            ResourceKind::Kustomization => "kustomize.toolkit.fluxcd.io/v1",
+            ResourceKind::HelmRelease => "helm.toolkit.fluxcd.io/v2",
+            ResourceKind::ImageRepository | ResourceKind::ImagePolicy | ResourceKind::ImageUpdateAutomation => {
+                "image.toolkit.fluxcd.io/v1"
+            }
+            ResourceKind::ArtifactGenerator => "source.extensions.fluxcd.io/v1beta1",
+        }
+    }
+
+    /// The lowercase plural resource name (`gitrepositories`).
+    pub fn plural(self) -> String {
+        let lower = self.as_str().to_ascii_lowercase();
+        match lower.strip_suffix('y') {
+            Some(stem) => format!("{stem}ies"),
+            None => format!("{lower}s"),
+        }
+    }
+}
+
+impl fmt::Display for ResourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a kind name was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("unknown kind '{given}'{}, must be one of: {}", suggestion_text(.suggestion), kind_list())]
+pub struct UnknownKind {
+    /// What the user typed.
+    pub given: String,
+    /// The closest valid kind, if any is close.
+    pub suggestion: Option<ResourceKind>,
+}
+
+fn suggestion_text(suggestion: &Option<ResourceKind>) -> String {
+    suggestion
+        .map(|kind| format!(" (did you mean '{kind}'?)"))
+        .unwrap_or_default()
+}
+
+fn kind_list() -> String {
+    ResourceKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl FromStr for ResourceKind {
+    type Err = UnknownKind;
+
+    /// Case-insensitive, so `gitrepository` becomes `GitRepository`.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        ResourceKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str().eq_ignore_ascii_case(text))
+            .ok_or_else(|| {
+                let lower = text.to_ascii_lowercase();
+                let suggestion = ResourceKind::ALL
+                    .into_iter()
+                    .map(|kind| (strsim::levenshtein(&lower, &kind.as_str().to_ascii_lowercase()), kind))
+                    .filter(|(distance, _)| *distance <= 3)
+                    .min_by_key(|(distance, _)| *distance)
+                    .map(|(_, kind)| kind);
+                UnknownKind {
+                    given: text.to_string(),
+                    suggestion,
+                }
+            })
+    }
+}
+
+/// A `--resource` value: which object a Receiver triggers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ResourceRef {
+    /// The object's kind.
+    pub kind: ResourceKind,
+    /// The object's name.
+    pub name: String,
+    /// Its namespace, when it differs from the Receiver's.
+    pub namespace: Option<String>,
+}
+
+/// Why a `Kind/name[.namespace]` reference was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ResourceRefError {
+    /// Not of the form `Kind/name`.
+    #[error("must be in the form Kind/name or Kind/name.namespace")]
+    Format,
+    /// The kind is not one a Receiver can reference.
+    #[error(transparent)]
+    Kind(#[from] UnknownKind),
+    /// The name is not a valid object name.
+    #[error("invalid name '{name}': {reason}")]
+    Name {
+        /// The rejected name.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The namespace is not a valid namespace name.
+    #[error("invalid namespace '{namespace}': {reason}")]
+    Namespace {
+        /// The rejected namespace.
+        namespace: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl FromStr for ResourceRef {
+    type Err = ResourceRefError;
+
+    /// Parses `Kind/name` or `Kind/name.namespace`.
+    ///
+    /// Like `flux create receiver`, a dot introduces the namespace. Namespaces
+    /// cannot contain dots, so the text after the *last* dot is the namespace:
+    /// for one dot this is exactly Flux's reading.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let (kind, target) = text.split_once('/').ok_or(ResourceRefError::Format)?;
+        if kind.is_empty() || target.is_empty() || target.contains('/') {
+            return Err(ResourceRefError::Format);
+        }
+        let kind: ResourceKind = kind.parse()?;
+        let (name, namespace) = match target.rsplit_once('.') {
+            Some((name, namespace)) => (name, Some(namespace)),
+            None => (target, None),
+        };
+        validate_dns1123_subdomain(name).map_err(|e| ResourceRefError::Name {
+            name: name.to_string(),
+            reason: e.to_string(),
+        })?;
+        if let Some(namespace) = namespace {
+            validate_dns1123_label(namespace).map_err(|e| ResourceRefError::Namespace {
+                namespace: namespace.to_string(),
+                reason: e.to_string(),
+            })?;
+        }
+        Ok(ResourceRef {
+            kind,
+            name: name.to_string(),
+            namespace: namespace.map(str::to_string),
+        })
+    }
+}
+
+impl fmt::Display for ResourceRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.kind, self.name)?;
+        if let Some(namespace) = &self.namespace {
+            write!(f, ".{namespace}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_normalises_kinds() {
+        let r: ResourceRef = "gitrepository/my-nginx".parse().unwrap();
+        assert_eq!(
+            r,
+            ResourceRef {
+                kind: ResourceKind::GitRepository,
+                name: "my-nginx".into(),
+                namespace: None
+            }
+        );
+        let r: ResourceRef = "OCIRepository/app.apps".parse().unwrap();
+        assert_eq!(r.namespace.as_deref(), Some("apps"));
+        assert_eq!(r.to_string(), "OCIRepository/app.apps");
+        let r: ResourceRef = "Kustomization/my.app.team-a".parse().unwrap();
+        assert_eq!((r.name.as_str(), r.namespace.as_deref()), ("my.app", Some("team-a")));
+    }
+
+    #[test]
+    fn rejects_bad_references() {
+        assert_eq!("GitRepository".parse::<ResourceRef>(), Err(ResourceRefError::Format));
+        assert_eq!("/x".parse::<ResourceRef>(), Err(ResourceRefError::Format));
+        assert_eq!("GitRepository/".parse::<ResourceRef>(), Err(ResourceRefError::Format));
+        assert_eq!("a/b/c".parse::<ResourceRef>(), Err(ResourceRefError::Format));
+        assert!(matches!(
+            "GitRepo/x".parse::<ResourceRef>(),
+            Err(ResourceRefError::Kind(_))
+        ));
+        assert!(matches!(
+            "GitRepository/X".parse::<ResourceRef>(),
+            Err(ResourceRefError::Name { .. })
+        ));
+        assert!(matches!(
+            "GitRepository/x.Bad".parse::<ResourceRef>(),
+            Err(ResourceRefError::Namespace { .. })
+        ));
+    }
+
+    #[test]
+    fn suggests_close_kinds() {
+        let err = "GitRepositry".parse::<ResourceKind>().unwrap_err();
+        assert_eq!(err.suggestion, Some(ResourceKind::GitRepository));
+        assert!(err.to_string().contains("did you mean 'GitRepository'?"));
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(ResourceKind::GitRepository.plural(), "gitrepositories");
+        assert_eq!(ResourceKind::ImagePolicy.plural(), "imagepolicies");
+        assert_eq!(ResourceKind::Kustomization.plural(), "kustomizations");
+        assert_eq!(ResourceKind::OciRepository.plural(), "ocirepositories");
+    }
+}

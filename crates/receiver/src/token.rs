@@ -1,0 +1,76 @@
+//! Webhook tokens from the operating system's CSPRNG.
+
+use rand::TryRng;
+use rand::rngs::SysRng;
+use thiserror::Error;
+
+/// Bytes of randomness in a generated token; `flux create secret receiver`
+/// uses 32 bytes, hex-encoded to 64 characters.
+pub const TOKEN_BYTES: usize = 32;
+
+/// The OS random source failed (it essentially never does, but a token must
+/// never silently be weak).
+#[derive(Debug, Error)]
+#[error("the operating system's random number generator failed: {0}")]
+pub struct RandomnessError(String);
+
+/// A new token: 32 bytes from the OS CSPRNG, lowercase hex (64 characters).
+pub fn generate() -> Result<String, RandomnessError> {
+    let mut bytes = [0u8; TOKEN_BYTES];
+    SysRng
+        .try_fill_bytes(&mut bytes)
+        .map_err(|e| RandomnessError(e.to_string()))?;
+    Ok(crate::hex::encode(&bytes))
+}
+
+/// Why a user-supplied token is unusable.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TokenError {
+    /// Empty, or only whitespace.
+    #[error("token is empty")]
+    Empty,
+    /// Contains a line break or other control character, which no provider
+    /// UI can reproduce and which would silently change the hook path.
+    #[error("token contains a control character (a stray newline?)")]
+    ControlCharacter,
+}
+
+/// Normalises a token read from a file or stdin: one trailing line break is
+/// dropped (files usually end with one), anything else must be printable.
+pub fn normalize(raw: &str) -> Result<String, TokenError> {
+    let token = raw
+        .strip_suffix('\n')
+        .map(|t| t.strip_suffix('\r').unwrap_or(t))
+        .unwrap_or(raw);
+    if token.trim().is_empty() {
+        return Err(TokenError::Empty);
+    }
+    if token.chars().any(char::is_control) {
+        return Err(TokenError::ControlCharacter);
+    }
+    Ok(token.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_tokens_are_64_hex_chars_and_differ() {
+        let a = generate().unwrap();
+        let b = generate().unwrap();
+        assert_eq!(a.len(), 64);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn normalizes_file_contents() {
+        assert_eq!(normalize("abc\n"), Ok("abc".into()));
+        assert_eq!(normalize("abc\r\n"), Ok("abc".into()));
+        assert_eq!(normalize("abc"), Ok("abc".into()));
+        assert_eq!(normalize("\n"), Err(TokenError::Empty));
+        assert_eq!(normalize(""), Err(TokenError::Empty));
+        assert_eq!(normalize("a\nb"), Err(TokenError::ControlCharacter));
+    }
+}

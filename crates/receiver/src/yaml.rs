@@ -1,0 +1,721 @@
+//! YAML exactly as Flux prints it.
+//!
+//! `flux … --export` marshals objects with `sigs.k8s.io/yaml`, which converts
+//! JSON to YAML through a fork of go-yaml v2. Byte-identical output therefore
+//! means reproducing go-yaml v2's choices, which no Rust YAML serializer makes
+//! (serde-saphyr, for one, double-quotes `*` where go-yaml single-quotes it, and
+//! folds long strings with `>-` where go-yaml wraps plain scalars at column 80):
+//!
+//! - mapping keys sorted at every level;
+//! - block sequences inside a mapping are not indented (`events:` then `- ping`);
+//! - a string that would read back as another type under YAML 1.1 (`true`,
+//!   `yes`, `on`, `null`, `1`, `0x1f`, `1:20`, `2024-01-02`, …) is double-quoted;
+//! - a string that cannot be plain (it starts with an indicator such as `*` or
+//!   `&`, contains `: ` or ` #`, has leading or trailing spaces) is
+//!   single-quoted, or double-quoted when it holds characters that need escapes;
+//! - strings with line breaks use literal block style (`|`, `|-`, `|+`);
+//! - plain and quoted scalars wrap at a space once the line passes column 80,
+//!   continuing two spaces deeper than their key.
+//!
+//! The emitter works on `serde_json::Value` because that is exactly the data
+//! model `sigs.k8s.io/yaml` sees: the object after JSON marshalling.
+
+use serde_json::{Map, Value};
+
+/// go-yaml's preferred line width (`best_width`).
+const BEST_WIDTH: usize = 80;
+/// go-yaml's indentation step (`best_indent`).
+const INDENT: usize = 2;
+/// go-yaml writes keys longer than this in the explicit `? key` form; we only
+/// emit keys that are far shorter (Kubernetes label keys are at most 316).
+const MAX_SIMPLE_KEY: usize = 128;
+
+/// Renders `value` as a YAML document the way `sigs.k8s.io/yaml.Marshal` does.
+///
+/// The result ends with a newline and has no leading `---`.
+pub fn to_string(value: &Value) -> String {
+    let mut emitter = Emitter::default();
+    match value {
+        Value::Object(map) if !map.is_empty() => emitter.mapping(map, 0, false),
+        Value::Array(items) if !items.is_empty() => emitter.sequence(items, 0),
+        scalar_or_empty => {
+            emitter.value_after_indicator(scalar_or_empty, 0);
+        }
+    }
+    emitter.newline_if_needed();
+    emitter.out
+}
+
+/// Output buffer plus the column go-yaml's wrapping decisions depend on.
+#[derive(Default)]
+struct Emitter {
+    out: String,
+    /// Characters (not bytes) written on the current line.
+    column: usize,
+}
+
+/// How a string scalar is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+}
+
+impl Emitter {
+    fn push(&mut self, text: &str) {
+        self.out.push_str(text);
+        self.column += text.chars().count();
+    }
+
+    fn push_char(&mut self, c: char) {
+        self.out.push(c);
+        self.column += 1;
+    }
+
+    fn newline(&mut self) {
+        self.out.push('\n');
+        self.column = 0;
+    }
+
+    fn newline_if_needed(&mut self) {
+        if self.column > 0 {
+            self.newline();
+        }
+    }
+
+    /// Starts a new line at `indent`, as go-yaml's `write_indent` does.
+    fn indent_to(&mut self, indent: usize) {
+        self.newline_if_needed();
+        for _ in 0..indent {
+            self.push_char(' ');
+        }
+    }
+
+    /// A block mapping whose keys sit at column `indent`. With `inline_first`
+    /// the first key continues the current line (after a sequence's `- `).
+    fn mapping(&mut self, map: &Map<String, Value>, indent: usize, inline_first: bool) {
+        let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        for (position, (key, value)) in entries.into_iter().enumerate() {
+            if position > 0 || !inline_first {
+                self.indent_to(indent);
+            }
+            self.key(key);
+            self.push_char(':');
+            match value {
+                Value::Object(inner) if !inner.is_empty() => self.mapping(inner, indent + INDENT, false),
+                // go-yaml does not indent a block sequence that is a mapping value.
+                Value::Array(items) if !items.is_empty() => self.sequence(items, indent),
+                other => self.value_after_indicator(other, indent + INDENT),
+            }
+        }
+    }
+
+    /// A block sequence whose `- ` indicators sit at column `indent`.
+    fn sequence(&mut self, items: &[Value], indent: usize) {
+        for item in items {
+            self.indent_to(indent);
+            self.push_char('-');
+            match item {
+                Value::Object(inner) if !inner.is_empty() => {
+                    self.push_char(' ');
+                    self.mapping(inner, indent + INDENT, true);
+                }
+                Value::Array(nested) if !nested.is_empty() => {
+                    self.push_char(' ');
+                    self.nested_sequence(nested, indent + INDENT);
+                }
+                other => self.value_after_indicator(other, indent + INDENT),
+            }
+        }
+    }
+
+    /// A sequence directly inside a sequence: its first `- ` shares the line.
+    fn nested_sequence(&mut self, items: &[Value], indent: usize) {
+        for (position, item) in items.iter().enumerate() {
+            if position > 0 {
+                self.indent_to(indent);
+            }
+            self.push_char('-');
+            match item {
+                Value::Object(inner) if !inner.is_empty() => {
+                    self.push_char(' ');
+                    self.mapping(inner, indent + INDENT, true);
+                }
+                Value::Array(nested) if !nested.is_empty() => {
+                    self.push_char(' ');
+                    self.nested_sequence(nested, indent + INDENT);
+                }
+                other => self.value_after_indicator(other, indent + INDENT),
+            }
+        }
+    }
+
+    /// A scalar or empty collection after `key:` or `-`; continuation lines
+    /// of wrapped or literal scalars go to `scalar_indent`.
+    fn value_after_indicator(&mut self, value: &Value, scalar_indent: usize) {
+        if self.column > 0 {
+            self.push_char(' ');
+        }
+        match value {
+            Value::Null => self.push("null"),
+            Value::Bool(flag) => self.push(if *flag { "true" } else { "false" }),
+            Value::Number(number) => self.push(&number.to_string()),
+            Value::String(text) => self.string(text, scalar_indent, false),
+            Value::Array(_) => self.push("[]"),
+            Value::Object(_) => self.push("{}"),
+        }
+    }
+
+    fn key(&mut self, key: &str) {
+        debug_assert!(key.chars().count() <= MAX_SIMPLE_KEY, "long keys need the `? key` form");
+        self.string(key, 0, true);
+    }
+
+    fn string(&mut self, text: &str, indent: usize, simple_key: bool) {
+        let allow_breaks = !simple_key;
+        match select_style(text, simple_key) {
+            Style::Plain => self.plain(text, indent, allow_breaks),
+            Style::SingleQuoted => self.single_quoted(text, indent, allow_breaks),
+            Style::DoubleQuoted => self.double_quoted(text, indent, allow_breaks),
+            Style::Literal => self.literal(text, indent),
+        }
+    }
+
+    fn plain(&mut self, text: &str, indent: usize, allow_breaks: bool) {
+        let chars: Vec<char> = text.chars().collect();
+        let mut previous_was_space = false;
+        for (i, &c) in chars.iter().enumerate() {
+            if c == ' ' {
+                let next_is_space = chars.get(i + 1) == Some(&' ');
+                if allow_breaks && !previous_was_space && self.column > BEST_WIDTH && !next_is_space {
+                    self.indent_to(indent);
+                } else {
+                    self.push_char(c);
+                }
+                previous_was_space = true;
+            } else {
+                self.push_char(c);
+                previous_was_space = false;
+            }
+        }
+    }
+
+    fn single_quoted(&mut self, text: &str, indent: usize, allow_breaks: bool) {
+        let chars: Vec<char> = text.chars().collect();
+        self.push_char('\'');
+        let mut previous_was_space = false;
+        for (i, &c) in chars.iter().enumerate() {
+            if c == ' ' {
+                let next_is_space = chars.get(i + 1) == Some(&' ');
+                let inner = i != 0 && i != chars.len() - 1;
+                if allow_breaks && !previous_was_space && self.column > BEST_WIDTH && inner && !next_is_space {
+                    self.indent_to(indent);
+                } else {
+                    self.push_char(c);
+                }
+                previous_was_space = true;
+            } else {
+                if c == '\'' {
+                    self.push_char('\'');
+                }
+                self.push_char(c);
+                previous_was_space = false;
+            }
+        }
+        self.push_char('\'');
+    }
+
+    fn double_quoted(&mut self, text: &str, indent: usize, allow_breaks: bool) {
+        let chars: Vec<char> = text.chars().collect();
+        self.push_char('"');
+        let mut previous_was_space = false;
+        for (i, &c) in chars.iter().enumerate() {
+            if !is_printable(c) || c == '\u{feff}' || is_break(c) || c == '"' || c == '\\' {
+                self.push(&escape(c));
+                previous_was_space = false;
+            } else if c == ' ' {
+                let inner = i != 0 && i != chars.len() - 1;
+                if allow_breaks && !previous_was_space && self.column > BEST_WIDTH && inner {
+                    self.indent_to(indent);
+                    if chars.get(i + 1) == Some(&' ') {
+                        self.push_char('\\');
+                    }
+                } else {
+                    self.push_char(c);
+                }
+                previous_was_space = true;
+            } else {
+                self.push_char(c);
+                previous_was_space = false;
+            }
+        }
+        self.push_char('"');
+    }
+
+    fn literal(&mut self, text: &str, indent: usize) {
+        self.push_char('|');
+        let first = text.chars().next();
+        if first.is_some_and(|c| c == ' ' || is_break(c)) {
+            self.push(&INDENT.to_string());
+        }
+        self.push(chomping_indicator(text));
+        self.newline();
+        let mut at_line_start = true;
+        for c in text.chars() {
+            if is_break(c) {
+                self.newline();
+                at_line_start = true;
+            } else {
+                if at_line_start {
+                    for _ in 0..indent {
+                        self.push_char(' ');
+                    }
+                    at_line_start = false;
+                }
+                self.push_char(c);
+            }
+        }
+    }
+}
+
+/// go-yaml's chomping hint: `-` without a final line break, `+` with more
+/// than one (or a lone one), nothing for exactly one.
+fn chomping_indicator(text: &str) -> &'static str {
+    let mut tail = text.chars().rev();
+    match (tail.next(), tail.next()) {
+        (None, _) => "-",
+        (Some(last), _) if !is_break(last) => "-",
+        (Some(_), None) => "+",
+        (Some(_), Some(before)) if is_break(before) => "+",
+        _ => "",
+    }
+}
+
+/// The style go-yaml v2 ends up with for a string: the encoder asks for
+/// literal (line breaks), plain (reads back as a string) or double quotes,
+/// and the emitter downgrades plain to single quotes when plain is unsafe.
+fn select_style(text: &str, simple_key: bool) -> Style {
+    let analysis = Analysis::of(text);
+    let requested = if text.contains('\n') {
+        Style::Literal
+    } else if resolves_to_string(text) && !is_base60_float(text) {
+        Style::Plain
+    } else {
+        Style::DoubleQuoted
+    };
+    let mut style = requested;
+    if simple_key && analysis.multiline {
+        style = Style::DoubleQuoted;
+    }
+    if style == Style::Plain && (!analysis.block_plain_allowed || (text.is_empty() && simple_key)) {
+        style = Style::SingleQuoted;
+    }
+    if style == Style::SingleQuoted && !analysis.single_quoted_allowed {
+        style = Style::DoubleQuoted;
+    }
+    if style == Style::Literal && (!analysis.block_allowed || simple_key) {
+        style = Style::DoubleQuoted;
+    }
+    style
+}
+
+/// What go-yaml's `yaml_emitter_analyze_scalar` concludes about a string.
+struct Analysis {
+    multiline: bool,
+    block_plain_allowed: bool,
+    single_quoted_allowed: bool,
+    block_allowed: bool,
+}
+
+impl Analysis {
+    fn of(text: &str) -> Analysis {
+        if text.is_empty() {
+            return Analysis {
+                multiline: false,
+                block_plain_allowed: true,
+                single_quoted_allowed: true,
+                block_allowed: false,
+            };
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let mut block_indicators = text.starts_with("---") || text.starts_with("...");
+        let (mut line_breaks, mut special_characters) = (false, false);
+        let (mut leading_space, mut leading_break) = (false, false);
+        let (mut trailing_space, mut trailing_break) = (false, false);
+        let (mut break_space, mut space_break) = (false, false);
+        let (mut previous_space, mut previous_break) = (false, false);
+        let mut preceded_by_whitespace = true;
+        for (i, &c) in chars.iter().enumerate() {
+            let followed_by_whitespace = chars.get(i + 1).is_none_or(|&next| is_blank(next) || is_break(next));
+            if i == 0 {
+                match c {
+                    '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`' => {
+                        block_indicators = true
+                    }
+                    '?' | ':' | '-' if followed_by_whitespace => block_indicators = true,
+                    _ => {}
+                }
+            } else {
+                match c {
+                    ':' if followed_by_whitespace => block_indicators = true,
+                    '#' if preceded_by_whitespace => block_indicators = true,
+                    _ => {}
+                }
+            }
+            if !is_printable(c) {
+                special_characters = true;
+            }
+            let last = i + 1 == chars.len();
+            if c == ' ' {
+                leading_space |= i == 0;
+                trailing_space |= last;
+                break_space |= previous_break;
+                previous_space = true;
+                previous_break = false;
+            } else if is_break(c) {
+                line_breaks = true;
+                leading_break |= i == 0;
+                trailing_break |= last;
+                space_break |= previous_space;
+                previous_space = false;
+                previous_break = true;
+            } else {
+                previous_space = false;
+                previous_break = false;
+            }
+            preceded_by_whitespace = is_blank(c) || is_break(c) || c == '\0';
+        }
+        let mut analysis = Analysis {
+            multiline: line_breaks,
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: true,
+        };
+        if leading_space || leading_break || trailing_space || trailing_break {
+            analysis.block_plain_allowed = false;
+        }
+        if trailing_space {
+            analysis.block_allowed = false;
+        }
+        if break_space {
+            analysis.block_plain_allowed = false;
+            analysis.single_quoted_allowed = false;
+        }
+        if space_break || special_characters {
+            analysis.block_plain_allowed = false;
+            analysis.single_quoted_allowed = false;
+            analysis.block_allowed = false;
+        }
+        if line_breaks || block_indicators {
+            analysis.block_plain_allowed = false;
+        }
+        analysis
+    }
+}
+
+fn is_blank(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
+fn is_break(c: char) -> bool {
+    matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// go-yaml's `is_printable` (YAML 1.1's printable set, minus the BOM).
+fn is_printable(c: char) -> bool {
+    matches!(c,
+        '\n' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..='\u{10ffff}')
+        && c != '\u{feff}'
+}
+
+/// A character as go-yaml escapes it inside double quotes.
+fn escape(c: char) -> String {
+    match c {
+        '\0' => "\\0".into(),
+        '\u{7}' => "\\a".into(),
+        '\u{8}' => "\\b".into(),
+        '\t' => "\\t".into(),
+        '\n' => "\\n".into(),
+        '\u{b}' => "\\v".into(),
+        '\u{c}' => "\\f".into(),
+        '\r' => "\\r".into(),
+        '\u{1b}' => "\\e".into(),
+        '"' => "\\\"".into(),
+        '\\' => "\\\\".into(),
+        '\u{85}' => "\\N".into(),
+        '\u{a0}' => "\\_".into(),
+        '\u{2028}' => "\\L".into(),
+        '\u{2029}' => "\\P".into(),
+        c if (c as u32) <= 0xff => format!("\\x{:02X}", c as u32),
+        c if (c as u32) <= 0xffff => format!("\\u{:04X}", c as u32),
+        c => format!("\\U{:08X}", c as u32),
+    }
+}
+
+/// Whether go-yaml v2's `resolve` reads `text`, written plain, back as a
+/// string (rather than a bool, null, number, timestamp or merge key).
+fn resolves_to_string(text: &str) -> bool {
+    let Some(first) = text.chars().next() else {
+        return false; // empty is null
+    };
+    const RESERVED: &[&str] = &[
+        "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "n", "N", "no", "No", "NO", "false",
+        "False", "FALSE", "off", "Off", "OFF", "~", "null", "Null", "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf",
+        ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
+    ];
+    match first {
+        'y' | 'Y' | 'n' | 'N' | 't' | 'T' | 'f' | 'F' | 'o' | 'O' | '~' => !RESERVED.contains(&text),
+        '.' => !RESERVED.contains(&text) && !is_go_float(text),
+        '0'..='9' | '+' | '-' => {
+            if RESERVED.contains(&text) || is_timestamp(text) {
+                return false;
+            }
+            let plain: String = text.chars().filter(|&c| c != '_').collect();
+            !(is_go_int(&plain) || is_yaml_float(&plain) || is_binary_int(&plain))
+        }
+        _ => true,
+    }
+}
+
+/// `strconv.ParseFloat` on a string starting with `.` (decimal forms only).
+fn is_go_float(text: &str) -> bool {
+    let mantissa_end = text.find(['e', 'E']).unwrap_or(text.len());
+    let (mantissa, exponent) = text.split_at(mantissa_end);
+    let digits = &mantissa[1..];
+    let mantissa_ok = mantissa.starts_with('.') && !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
+    let exponent_ok = exponent.is_empty() || {
+        let rest = exponent[1..].trim_start_matches(['+', '-']);
+        exponent[1..].len() - rest.len() <= 1 && !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit())
+    };
+    mantissa_ok && exponent_ok
+}
+
+/// `strconv.ParseInt(s, 0, 64)` or `ParseUint` succeeding (underscores removed).
+fn is_go_int(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (digits, radix) = if let Some(hex) = unsigned.strip_prefix("0x").or_else(|| unsigned.strip_prefix("0X")) {
+        (hex, 16)
+    } else if let Some(octal) = unsigned.strip_prefix("0o").or_else(|| unsigned.strip_prefix("0O")) {
+        (octal, 8)
+    } else if let Some(binary) = unsigned.strip_prefix("0b").or_else(|| unsigned.strip_prefix("0B")) {
+        (binary, 2)
+    } else if unsigned.len() > 1 && unsigned.starts_with('0') {
+        (&unsigned[1..], 8)
+    } else {
+        (unsigned, 10)
+    };
+    !digits.is_empty() && u64::from_str_radix(digits, radix).is_ok()
+}
+
+/// go-yaml's `yamlStyleFloat`: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
+/// (and the value must be finite, or `ParseFloat` reports a range error).
+fn is_yaml_float(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let mantissa_end = unsigned.find(['e', 'E']).unwrap_or(unsigned.len());
+    let (mantissa, exponent) = unsigned.split_at(mantissa_end);
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some(("", fraction)) => !fraction.is_empty() && fraction.chars().all(|c| c.is_ascii_digit()),
+        Some((whole, fraction)) => {
+            !whole.is_empty()
+                && whole.chars().all(|c| c.is_ascii_digit())
+                && fraction.chars().all(|c| c.is_ascii_digit())
+        }
+        None => !mantissa.is_empty() && mantissa.chars().all(|c| c.is_ascii_digit()),
+    };
+    let exponent_ok = exponent.is_empty() || {
+        let after_e = &exponent[1..];
+        let digits = after_e.strip_prefix(['+', '-']).unwrap_or(after_e);
+        !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+    };
+    mantissa_ok && exponent_ok && text.parse::<f64>().is_ok_and(f64::is_finite)
+}
+
+/// go-yaml's explicit `0b…` / `-0b…` integers.
+fn is_binary_int(text: &str) -> bool {
+    let digits = text.strip_prefix("0b").or_else(|| text.strip_prefix("-0b"));
+    digits.is_some_and(|d| !d.is_empty() && i64::from_str_radix(d, 2).is_ok())
+}
+
+/// go-yaml's `isBase60Float`: `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`.
+fn is_base60_float(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (body, fraction) = match unsigned.split_once('.') {
+        Some((body, fraction)) => (body, Some(fraction)),
+        None => (unsigned, None),
+    };
+    if fraction.is_some_and(|f| !f.chars().all(|c| c.is_ascii_digit() || c == '_')) {
+        return false;
+    }
+    let mut groups = body.split(':');
+    let head = groups.next().unwrap_or("");
+    let head_ok =
+        head.starts_with(|c: char| c.is_ascii_digit()) && head.chars().all(|c| c.is_ascii_digit() || c == '_');
+    let mut sexagesimal = 0;
+    for group in groups {
+        let ok = match group.as_bytes() {
+            [d] => d.is_ascii_digit(),
+            [t, d] => (b'0'..=b'5').contains(t) && d.is_ascii_digit(),
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        sexagesimal += 1;
+    }
+    head_ok && sexagesimal > 0
+}
+
+/// go-yaml v2's timestamp forms: `YYYY-M-D`, optionally followed by a time
+/// (`T`, `t` or a space, `H:M:S`, fraction, and with `T`/`t` a zone).
+fn is_timestamp(text: &str) -> bool {
+    fn number(part: &str, min_len: usize, max_len: usize) -> Option<u32> {
+        (part.len() >= min_len && part.len() <= max_len && part.chars().all(|c| c.is_ascii_digit()))
+            .then(|| part.parse().ok())
+            .flatten()
+    }
+    let date_end = text.find(['T', 't', ' ']).unwrap_or(text.len());
+    let (date, rest) = text.split_at(date_end);
+    let mut fields = date.split('-');
+    let (Some(year), Some(month), Some(day), None) = (fields.next(), fields.next(), fields.next(), fields.next())
+    else {
+        return false;
+    };
+    let (Some(year), Some(month), Some(day)) = (number(year, 4, 4), number(month, 1, 2), number(day, 1, 2)) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    if day == 0 || day > days_in_month {
+        return false;
+    }
+    if rest.is_empty() {
+        return true;
+    }
+    let separator = &rest[..1];
+    let time = &rest[1..];
+    // With a zone the time must be followed by `Z` or `±hh:mm`; the space form has none.
+    let (clock, zone_ok) = if separator == " " {
+        (time, true)
+    } else if let Some(clock) = time.strip_suffix('Z') {
+        (clock, true)
+    } else if let Some(position) = time.rfind(['+', '-']) {
+        let zone = &time[position + 1..];
+        let ok = matches!(zone.split_once(':'), Some((h, m)) if number(h, 2, 2).is_some() && number(m, 2, 2).is_some());
+        (&time[..position], ok)
+    } else {
+        (time, false)
+    };
+    let (clock, fraction) = match clock.split_once('.') {
+        Some((clock, fraction)) => (clock, Some(fraction)),
+        None => (clock, None),
+    };
+    let mut parts = clock.split(':');
+    let fields_ok = matches!(
+        (parts.next(), parts.next(), parts.next(), parts.next()),
+        (Some(h), Some(m), Some(s), None)
+            if number(h, 1, 2).is_some_and(|h| h < 24)
+                && number(m, 1, 2).is_some_and(|m| m < 60)
+                && number(s, 1, 2).is_some_and(|s| s < 60)
+    );
+    let fraction_ok = fraction.is_none_or(|f| !f.is_empty() && f.len() <= 9 && f.chars().all(|c| c.is_ascii_digit()));
+    zone_ok && fields_ok && fraction_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn scalar(text: &str) -> String {
+        to_string(&json!({ "k": text }))
+            .trim_start_matches("k: ")
+            .trim_end()
+            .to_string()
+    }
+
+    #[test]
+    fn sorts_keys_and_leaves_sequences_unindented() {
+        let yaml = to_string(&json!({
+            "spec": { "type": "github", "events": ["ping", "push"],
+                      "resources": [{ "name": "my-nginx", "kind": "GitRepository" }] },
+            "apiVersion": "v1"
+        }));
+        assert_eq!(
+            yaml,
+            "apiVersion: v1\nspec:\n  events:\n  - ping\n  - push\n  resources:\n  - kind: GitRepository\n    name: my-nginx\n  type: github\n"
+        );
+    }
+
+    #[test]
+    fn quotes_like_go_yaml() {
+        assert_eq!(scalar("*"), "'*'");
+        assert_eq!(scalar("true"), "\"true\"");
+        assert_eq!(scalar("yes"), "\"yes\"");
+        assert_eq!(scalar("On"), "\"On\"");
+        assert_eq!(scalar("null"), "\"null\"");
+        assert_eq!(scalar(""), "\"\"");
+        assert_eq!(scalar("123"), "\"123\"");
+        assert_eq!(scalar("0x1F"), "\"0x1F\"");
+        assert_eq!(scalar("1e3"), "\"1e3\"");
+        assert_eq!(scalar("08"), "\"08\"");
+        assert_eq!(scalar("1:20"), "\"1:20\"");
+        assert_eq!(scalar("2024-01-02"), "\"2024-01-02\"");
+        assert_eq!(scalar("1.2.3"), "1.2.3");
+        assert_eq!(scalar("v1"), "v1");
+        assert_eq!(scalar("Push Hook"), "Push Hook");
+        assert_eq!(scalar("repo:refs_changed"), "repo:refs_changed");
+        assert_eq!(scalar("a: b"), "'a: b'");
+        assert_eq!(scalar("a #b"), "'a #b'");
+        assert_eq!(scalar(" lead"), "' lead'");
+        assert_eq!(scalar("it's"), "it's");
+        assert_eq!(scalar("-x"), "-x");
+        assert_eq!(scalar("- x"), "'- x'");
+        assert_eq!(scalar("tab\there"), "\"tab\\there\"");
+        assert_eq!(
+            scalar("https://flux.example.com/hook/1"),
+            "https://flux.example.com/hook/1"
+        );
+        assert_eq!(scalar("---x"), "'---x'");
+    }
+
+    #[test]
+    fn literal_blocks_for_multiline_strings() {
+        assert_eq!(to_string(&json!({ "k": "a\nb" })), "k: |-\n  a\n  b\n");
+        assert_eq!(to_string(&json!({ "k": "a\nb\n" })), "k: |\n  a\n  b\n");
+        assert_eq!(
+            to_string(&json!({ "m": { "k": "a\n\nb" } })),
+            "m:\n  k: |-\n    a\n\n    b\n"
+        );
+    }
+
+    #[test]
+    fn wraps_long_plain_scalars_past_column_80() {
+        let words = "has(res.metadata.labels) && res.metadata.labels.team == 'platform' && res.metadata.name != 'x'";
+        let yaml = to_string(&json!({ "spec": { "resourceFilter": words } }));
+        let expected = "spec:\n  resourceFilter: has(res.metadata.labels) && res.metadata.labels.team == 'platform'\n    && res.metadata.name != 'x'\n";
+        assert_eq!(yaml, expected);
+    }
+
+    #[test]
+    fn empty_collections_and_scalars() {
+        assert_eq!(
+            to_string(&json!({ "a": {}, "b": [], "c": 80, "d": false })),
+            "a: {}\nb: []\nc: 80\nd: false\n"
+        );
+    }
+
+    #[test]
+    fn sequences_of_mappings_inside_sequences() {
+        let yaml = to_string(&json!({ "l": [{ "a": 1, "b": [ "x" ] }, "s"] }));
+        assert_eq!(yaml, "l:\n- a: 1\n  b:\n  - x\n- s\n");
+    }
+}
