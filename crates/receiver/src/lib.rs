@@ -17,6 +17,7 @@ pub mod path;
 pub mod provider;
 pub mod resource_ref;
 pub mod signature;
+pub mod suggest;
 pub mod token;
 pub mod yaml;
 

@@ -326,13 +326,8 @@ impl FromStr for ProviderType {
             .into_iter()
             .find(|p| p.as_str() == text)
             .ok_or_else(|| {
-                let lower = text.to_ascii_lowercase();
-                let suggestion = ProviderType::ALL
-                    .into_iter()
-                    .map(|p| (strsim::levenshtein(&lower, p.as_str()), p))
-                    .filter(|(distance, _)| *distance <= 3)
-                    .min_by_key(|(distance, _)| *distance)
-                    .map(|(_, p)| p);
+                let suggestion = crate::suggest::closest(text, ProviderType::ALL.map(ProviderType::as_str))
+                    .and_then(|name| name.parse().ok());
                 UnknownProvider {
                     given: text.to_string(),
                     suggestion,

@@ -138,13 +138,8 @@ impl FromStr for ResourceKind {
             .into_iter()
             .find(|kind| kind.as_str().eq_ignore_ascii_case(text))
             .ok_or_else(|| {
-                let lower = text.to_ascii_lowercase();
-                let suggestion = ResourceKind::ALL
-                    .into_iter()
-                    .map(|kind| (strsim::levenshtein(&lower, &kind.as_str().to_ascii_lowercase()), kind))
-                    .filter(|(distance, _)| *distance <= 3)
-                    .min_by_key(|(distance, _)| *distance)
-                    .map(|(_, kind)| kind);
+                let suggestion = crate::suggest::closest(text, ResourceKind::ALL.map(ResourceKind::as_str))
+                    .and_then(|name| name.parse().ok());
                 UnknownKind {
                     given: text.to_string(),
                     suggestion,

@@ -1,0 +1,147 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[flux-receiver] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'flux-receiver'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'flux-receiver'= {
+            cand -n 'The namespace scope for this operation'
+            cand --namespace 'The namespace scope for this operation'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
+            cand --verbose 'Print what is being done, request by request'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create or update a Receiver (or print it with --export)'
+            cand secret 'Create or update a webhook token Secret (or print it with --export)'
+            cand url 'Print a Receiver''s webhook path, or its full URL with --hostname'
+            cand expose 'Expose the notification-controller''s webhook port as a Service'
+            cand completion 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'flux-receiver;create'= {
+            cand --type 'Receiver type (the webhook provider)'
+            cand --secret-ref 'Name of the Secret holding the webhook token (not for generic-oidc)'
+            cand --resource 'Object to reconcile: Kind/name or Kind/name.namespace (repeatable, comma lists)'
+            cand --event 'Event to accept, e.g. push (repeatable, comma lists; default: all)'
+            cand --label 'Label to set, key=value (repeatable, comma lists)'
+            cand --interval 'How often the controller re-reads the token Secret (Go duration)'
+            cand --resource-filter 'CEL expression every triggered resource must satisfy'
+            cand -n 'The namespace scope for this operation'
+            cand --namespace 'The namespace scope for this operation'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
+            cand --export 'Print the Receiver as YAML instead of applying it'
+            cand --verbose 'Print what is being done, request by request'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'flux-receiver;secret'= {
+            cand --type 'Receiver type the token is for'
+            cand --hostname 'Host the webhook is reachable at, e.g. flux.example.com; adds the hook URL annotation'
+            cand --token 'The webhook token (default: 32 random bytes, hex). Prefer --token-file: command lines are visible to other users'
+            cand --token-file 'Read the webhook token from a file (one trailing newline is ignored)'
+            cand --receiver-name 'Name of the Receiver the hook URL is computed for (default: the Secret''s name, as flux assumes)'
+            cand --email-claim 'gcr: the IAM service account email Pub/Sub pushes as'
+            cand --audience-claim 'gcr: the expected token audience (default: the webhook URL)'
+            cand --label 'Label to set, key=value (repeatable, comma lists)'
+            cand -n 'The namespace scope for this operation'
+            cand --namespace 'The namespace scope for this operation'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
+            cand --export 'Print the Secret as YAML (including the token) instead of applying it'
+            cand --verbose 'Print what is being done, request by request'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'flux-receiver;url'= {
+            cand --token 'The Receiver''s webhook token'
+            cand --token-file 'Read the webhook token from a file (one trailing newline is ignored)'
+            cand --type 'Receiver type; generic-oidc needs no token'
+            cand --hostname 'Host (or base URL) the webhook is reachable at; prints the full URL'
+            cand -n 'The namespace scope for this operation'
+            cand --namespace 'The namespace scope for this operation'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
+            cand --verbose 'Print what is being done, request by request'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'flux-receiver;expose'= {
+            cand --name 'Name of the Service'
+            cand --type 'Service type'
+            cand --port 'Port the Service listens on'
+            cand --target-port 'The controller''s webhook port'
+            cand --label 'Label to set, key=value (repeatable, comma lists)'
+            cand -n 'The namespace scope for this operation'
+            cand --namespace 'The namespace scope for this operation'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
+            cand --export 'Print the Service as YAML instead of applying it'
+            cand --verbose 'Print what is being done, request by request'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'flux-receiver;completion'= {
+            cand -n 'The namespace scope for this operation'
+            cand --namespace 'The namespace scope for this operation'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
+            cand --verbose 'Print what is being done, request by request'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'flux-receiver;help'= {
+            cand create 'Create or update a Receiver (or print it with --export)'
+            cand secret 'Create or update a webhook token Secret (or print it with --export)'
+            cand url 'Print a Receiver''s webhook path, or its full URL with --hostname'
+            cand expose 'Expose the notification-controller''s webhook port as a Service'
+            cand completion 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'flux-receiver;help;create'= {
+        }
+        &'flux-receiver;help;secret'= {
+        }
+        &'flux-receiver;help;url'= {
+        }
+        &'flux-receiver;help;expose'= {
+        }
+        &'flux-receiver;help;completion'= {
+        }
+        &'flux-receiver;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

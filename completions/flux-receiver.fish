@@ -1,0 +1,109 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_flux_receiver_global_optspecs
+    string join \n n/namespace= kubeconfig= context= timeout= verbose h/help V/version
+end
+
+function __fish_flux_receiver_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_flux_receiver_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_flux_receiver_using_subcommand
+    set -l cmd (__fish_flux_receiver_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -s n -l namespace -d 'The namespace scope for this operation' -r
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -l context -d 'The kubeconfig context to use' -r
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -l verbose -d 'Print what is being done, request by request'
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -s V -l version -d 'Print version'
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "create" -d 'Create or update a Receiver (or print it with --export)'
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "secret" -d 'Create or update a webhook token Secret (or print it with --export)'
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "url" -d 'Print a Receiver\'s webhook path, or its full URL with --hostname'
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "expose" -d 'Expose the notification-controller\'s webhook port as a Service'
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "completion" -d 'Print a shell completion script'
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l type -d 'Receiver type (the webhook provider)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l secret-ref -d 'Name of the Secret holding the webhook token (not for generic-oidc)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l resource -d 'Object to reconcile: Kind/name or Kind/name.namespace (repeatable, comma lists)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l event -d 'Event to accept, e.g. push (repeatable, comma lists; default: all)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l label -d 'Label to set, key=value (repeatable, comma lists)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l interval -d 'How often the controller re-reads the token Secret (Go duration)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l resource-filter -d 'CEL expression every triggered resource must satisfy' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -s n -l namespace -d 'The namespace scope for this operation' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l context -d 'The kubeconfig context to use' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l export -d 'Print the Receiver as YAML instead of applying it'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l verbose -d 'Print what is being done, request by request'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -s h -l help -d 'Print help'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -s V -l version -d 'Print version'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l type -d 'Receiver type the token is for' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l hostname -d 'Host the webhook is reachable at, e.g. flux.example.com; adds the hook URL annotation' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l token -d 'The webhook token (default: 32 random bytes, hex). Prefer --token-file: command lines are visible to other users' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l token-file -d 'Read the webhook token from a file (one trailing newline is ignored)' -r -F
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l receiver-name -d 'Name of the Receiver the hook URL is computed for (default: the Secret\'s name, as flux assumes)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l email-claim -d 'gcr: the IAM service account email Pub/Sub pushes as' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l audience-claim -d 'gcr: the expected token audience (default: the webhook URL)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l label -d 'Label to set, key=value (repeatable, comma lists)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -s n -l namespace -d 'The namespace scope for this operation' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l context -d 'The kubeconfig context to use' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l export -d 'Print the Secret as YAML (including the token) instead of applying it'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l verbose -d 'Print what is being done, request by request'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -s h -l help -d 'Print help'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -s V -l version -d 'Print version'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l token -d 'The Receiver\'s webhook token' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l token-file -d 'Read the webhook token from a file (one trailing newline is ignored)' -r -F
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l type -d 'Receiver type; generic-oidc needs no token' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l hostname -d 'Host (or base URL) the webhook is reachable at; prints the full URL' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -s n -l namespace -d 'The namespace scope for this operation' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l context -d 'The kubeconfig context to use' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l verbose -d 'Print what is being done, request by request'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -s h -l help -d 'Print help'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -s V -l version -d 'Print version'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l name -d 'Name of the Service' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l type -d 'Service type' -r -f -a "LoadBalancer\t'A cloud load balancer with an external address'
+NodePort\t'A port on every node'
+ClusterIP\t'Cluster-internal, for an Ingress or Gateway in front'"
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l port -d 'Port the Service listens on' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l target-port -d 'The controller\'s webhook port' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l label -d 'Label to set, key=value (repeatable, comma lists)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -s n -l namespace -d 'The namespace scope for this operation' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l context -d 'The kubeconfig context to use' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l export -d 'Print the Service as YAML instead of applying it'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l verbose -d 'Print what is being done, request by request'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -s V -l version -d 'Print version'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -s n -l namespace -d 'The namespace scope for this operation' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -l verbose -d 'Print what is being done, request by request'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -s V -l version -d 'Print version'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose completion help" -f -a "create" -d 'Create or update a Receiver (or print it with --export)'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose completion help" -f -a "secret" -d 'Create or update a webhook token Secret (or print it with --export)'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose completion help" -f -a "url" -d 'Print a Receiver\'s webhook path, or its full URL with --hostname'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose completion help" -f -a "expose" -d 'Expose the notification-controller\'s webhook port as a Service'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

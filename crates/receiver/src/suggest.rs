@@ -1,0 +1,37 @@
+//! "Did you mean …?" for mistyped names.
+
+/// The candidate closest to `given`, case-insensitively: one that starts
+/// with what was typed (`GitRepo` → `GitRepository`), or else the nearest by
+/// edit distance if it is at most 3 edits away.
+pub fn closest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> Option<&'a str> {
+    let given = given.to_ascii_lowercase();
+    if given.is_empty() {
+        return None;
+    }
+    let prefixed = candidates
+        .clone()
+        .into_iter()
+        .find(|c| c.to_ascii_lowercase().starts_with(&given));
+    prefixed.or_else(|| {
+        candidates
+            .into_iter()
+            .map(|c| (strsim::levenshtein(&given, &c.to_ascii_lowercase()), c))
+            .filter(|(distance, _)| *distance <= 3)
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, c)| c)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefers_prefixes_then_edit_distance() {
+        let kinds = ["Bucket", "GitRepository", "HelmRelease"];
+        assert_eq!(closest("gitrepo", kinds), Some("GitRepository"));
+        assert_eq!(closest("Buckt", kinds), Some("Bucket"));
+        assert_eq!(closest("Deployment", kinds), None);
+        assert_eq!(closest("", kinds), None);
+    }
+}

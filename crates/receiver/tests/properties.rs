@@ -1,0 +1,127 @@
+//! Property tests over every parser and formatter in the crate: no panic on
+//! arbitrary input, and parse-then-format round-trips.
+
+use proptest::prelude::*;
+use receiver::duration::GoDuration;
+use receiver::names;
+use receiver::resource_ref::{ResourceKind, ResourceRef};
+use receiver::signature::{self, HmacAlgorithm};
+use receiver::{ProviderType, hex, yaml};
+use serde_json::{Map, Value};
+
+/// Valid DNS-1123 labels.
+fn label() -> impl Strategy<Value = String> {
+    "[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?"
+}
+
+fn kind() -> impl Strategy<Value = ResourceKind> {
+    proptest::sample::select(ResourceKind::ALL.to_vec())
+}
+
+/// Arbitrary JSON the way Kubernetes objects look: nested maps and lists of strings, numbers and bools.
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        any::<String>().prop_map(Value::String),
+        "[ -~]{0,100}".prop_map(Value::String),
+        any::<i64>().prop_map(Value::from),
+        any::<bool>().prop_map(Value::Bool),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::btree_map("[a-zA-Z0-9_./-]{1,20}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+proptest! {
+    #[test]
+    fn duration_parser_never_panics(text in "\\PC{0,24}") {
+        let _ = text.parse::<GoDuration>();
+    }
+
+    #[test]
+    fn duration_format_then_parse_round_trips(nanos in 0u64..(i64::MAX as u64)) {
+        let duration = GoDuration(std::time::Duration::from_nanos(nanos));
+        let formatted = duration.to_string();
+        prop_assert_eq!(formatted.parse::<GoDuration>(), Ok(duration));
+    }
+
+    #[test]
+    fn duration_parse_then_format_is_stable(text in "([0-9]{1,4}(\\.[0-9]{1,3})?(ms|s|m|h)){1,3}") {
+        let parsed: GoDuration = text.parse().unwrap();
+        let reparsed: GoDuration = parsed.to_string().parse().unwrap();
+        prop_assert_eq!(parsed, reparsed);
+    }
+
+    #[test]
+    fn resource_ref_parser_never_panics(text in "\\PC{0,40}") {
+        let _ = text.parse::<ResourceRef>();
+    }
+
+    #[test]
+    fn resource_ref_round_trips(kind in kind(), name in label(), namespace in proptest::option::of(label())) {
+        let reference = ResourceRef { kind, name, namespace };
+        let text = reference.to_string();
+        prop_assert_eq!(text.parse::<ResourceRef>(), Ok(reference.clone()));
+        // Kinds are case-insensitive on input and canonical on output.
+        let lowered = format!("{}{}", kind.as_str().to_ascii_lowercase(), &text[kind.as_str().len()..]);
+        prop_assert_eq!(lowered.parse::<ResourceRef>(), Ok(reference));
+    }
+
+    #[test]
+    fn kind_and_provider_parsers_never_panic(text in "\\PC{0,20}") {
+        let _ = text.parse::<ResourceKind>();
+        let _ = text.parse::<ProviderType>();
+    }
+
+    #[test]
+    fn name_validators_never_panic(text in "\\PC{0,300}") {
+        let _ = names::validate_dns1123_label(&text);
+        let _ = names::validate_dns1123_subdomain(&text);
+        let _ = names::validate_dns1035_label(&text);
+        let _ = names::parse_label(&text);
+    }
+
+    #[test]
+    fn labels_round_trip(key in "([a-z]{1,10}\\.[a-z]{2,5}/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,20}[A-Za-z0-9])?",
+                         value in "([A-Za-z0-9]([A-Za-z0-9_.-]{0,20}[A-Za-z0-9])?)?") {
+        let text = format!("{key}={value}");
+        prop_assert_eq!(names::parse_label(&text), Ok((key, value)));
+    }
+
+    #[test]
+    fn hex_round_trips(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+        prop_assert_eq!(hex::decode(&hex::encode(&bytes)), Some(bytes));
+    }
+
+    #[test]
+    fn hex_decoder_never_panics(text in "\\PC{0,64}") {
+        let _ = hex::decode(&text);
+    }
+
+    #[test]
+    fn signatures_verify_and_reject_tampering(key in any::<Vec<u8>>(), body in any::<Vec<u8>>(), flip in any::<usize>()) {
+        for algorithm in [HmacAlgorithm::Sha1, HmacAlgorithm::Sha256, HmacAlgorithm::Sha512] {
+            let header = signature::sign_prefixed(algorithm, &key, &body);
+            prop_assert_eq!(signature::verify_prefixed(&header, &[algorithm], &key, &body), Ok(algorithm));
+            let mut tampered = body.clone();
+            if tampered.is_empty() { tampered.push(0) } else { let i = flip % tampered.len(); tampered[i] ^= 1; }
+            prop_assert!(signature::verify_prefixed(&header, &[algorithm], &key, &tampered).is_err());
+        }
+    }
+
+    #[test]
+    fn signature_header_parser_never_panics(header in "\\PC{0,80}") {
+        let _ = signature::verify_prefixed(&header, &[HmacAlgorithm::Sha256], b"k", b"b");
+    }
+
+    #[test]
+    fn yaml_output_reads_back_as_the_same_data(value in json_value()) {
+        let document = yaml::to_string(&value);
+        let parsed: Value = serde_saphyr::from_str(&document)
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{document}")))?;
+        prop_assert_eq!(parsed, value, "{}", document);
+    }
+}

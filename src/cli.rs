@@ -1,0 +1,372 @@
+//! The command-line interface, defined once.
+//!
+//! Parsing, `--help`, the man pages and the shell completions all come from
+//! these types. Flags mirror `flux create receiver` and `flux create secret
+//! receiver` so that Flux users need not relearn anything. Values are
+//! validated while parsing (with the `receiver` crate's rules), so a bad
+//! value is a usage error before any work starts.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
+use receiver::manifest::ServiceType;
+use receiver::names;
+use receiver::{GoDuration, ProviderType, ResourceRef};
+
+const ABOUT: &str = "Create, expose and list Flux webhook Receivers and their hook URLs";
+
+const LONG_ABOUT: &str = "\
+Create, expose and list Flux webhook Receivers and their hook URLs.
+
+A Flux Receiver makes the notification-controller reconcile your sources the
+moment GitHub, GitLab, Bitbucket or a container registry sends a webhook,
+instead of waiting for the next poll. flux-receiver generates the token
+Secret, the Receiver and the Service that exposes the webhook port, and prints
+the URL to paste into the provider.
+
+Flags mirror `flux create receiver`; with --export every command prints the
+manifests (byte-identical to flux's) instead of applying them.";
+
+/// `flux-receiver`: the top-level command.
+#[derive(Debug, Parser)]
+#[command(name = "flux-receiver", version, about = ABOUT, long_about = LONG_ABOUT, propagate_version = true)]
+pub struct Cli {
+    /// Flags every subcommand accepts.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The subcommand to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags shared by every subcommand, as the flux CLI has them.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// The namespace scope for this operation
+    #[arg(
+        short = 'n',
+        long,
+        global = true,
+        default_value = "flux-system",
+        env = "FLUX_SYSTEM_NAMESPACE",
+        value_parser = parse_namespace,
+        value_name = "NAMESPACE"
+    )]
+    pub namespace: String,
+
+    /// Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)
+    #[arg(long, global = true, value_hint = ValueHint::FilePath, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The kubeconfig context to use
+    #[arg(long, global = true, value_name = "CONTEXT")]
+    pub context: Option<String>,
+
+    /// How long to wait for the cluster (Go duration, e.g. 30s, 5m)
+    #[arg(long, global = true, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: GoDuration,
+
+    /// Print what is being done, request by request
+    #[arg(long, global = true)]
+    pub verbose: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create or update a Receiver (or print it with --export)
+    #[command(after_help = CREATE_EXAMPLES)]
+    Create(CreateArgs),
+    /// Create or update a webhook token Secret (or print it with --export)
+    #[command(after_help = SECRET_EXAMPLES)]
+    Secret(SecretArgs),
+    /// Print a Receiver's webhook path, or its full URL with --hostname
+    #[command(after_help = URL_EXAMPLES)]
+    Url(UrlArgs),
+    /// Expose the notification-controller's webhook port as a Service
+    #[command(after_help = EXPOSE_EXAMPLES)]
+    Expose(ExposeArgs),
+    /// Print a shell completion script
+    #[command(after_help = COMPLETION_EXAMPLES)]
+    Completion(CompletionArgs),
+}
+
+const CREATE_EXAMPLES: &str = "\
+Examples:
+  # The seed guide's GitHub receiver, printed for a GitOps repository
+  flux-receiver create github-receiver --type github --event ping,push \\
+    --secret-ref webhook-token --resource GitRepository/my-nginx --export
+
+  # Trigger objects in another namespace, and only for tag pushes
+  flux-receiver create gitlab-receiver --type gitlab --event 'Tag Push Hook' \\
+    --secret-ref gitlab-token --resource GitRepository/app.apps --resource Kustomization/app.apps";
+
+const SECRET_EXAMPLES: &str = "\
+Examples:
+  # A GitHub token Secret with a generated token and the hook URL annotation
+  flux-receiver secret github-receiver --type github --hostname flux.example.com --export
+
+  # A gcr Secret; the audience defaults to the webhook URL
+  flux-receiver secret gcr-receiver --type gcr --hostname flux.example.com \\
+    --email-claim sa@project.iam.gserviceaccount.com --export";
+
+const URL_EXAMPLES: &str = "\
+Examples:
+  # The path the notification-controller serves github-receiver on
+  flux-receiver url github-receiver --token-file token.txt
+
+  # The full URL to paste into the provider
+  flux-receiver url github-receiver --token-file token.txt --hostname flux.example.com";
+
+const EXPOSE_EXAMPLES: &str = "\
+Examples:
+  # The seed guide's LoadBalancer Service, as a manifest
+  flux-receiver expose --export
+
+  # A NodePort Service named webhook on port 8080
+  flux-receiver expose --name webhook --type NodePort --port 8080 --export";
+
+const COMPLETION_EXAMPLES: &str = "\
+Examples:
+  flux-receiver completion bash > /etc/bash_completion.d/flux-receiver
+  flux-receiver completion zsh > \"${fpath[1]}/_flux-receiver\"
+  flux-receiver completion fish > ~/.config/fish/completions/flux-receiver.fish";
+
+/// `create NAME`: a Receiver.
+#[derive(Debug, Clone, Args)]
+pub struct CreateArgs {
+    /// Name of the Receiver
+    #[arg(value_parser = parse_object_name)]
+    pub name: String,
+
+    /// Receiver type (the webhook provider)
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_provider, required = true)]
+    pub provider: ProviderType,
+
+    /// Name of the Secret holding the webhook token (not for generic-oidc)
+    #[arg(long, value_name = "SECRET", value_parser = parse_object_name)]
+    pub secret_ref: Option<String>,
+
+    /// Object to reconcile: Kind/name or Kind/name.namespace (repeatable, comma lists)
+    #[arg(long = "resource", value_name = "KIND/NAME", value_delimiter = ',', value_parser = parse_resource, required = true)]
+    pub resources: Vec<ResourceRef>,
+
+    /// Event to accept, e.g. push (repeatable, comma lists; default: all)
+    #[arg(long = "event", value_name = "EVENT", value_delimiter = ',', value_parser = parse_event)]
+    pub events: Vec<String>,
+
+    /// Label to set, key=value (repeatable, comma lists)
+    #[arg(long = "label", value_name = "KEY=VALUE", value_delimiter = ',', value_parser = parse_label)]
+    pub labels: Vec<(String, String)>,
+
+    /// How often the controller re-reads the token Secret (Go duration)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub interval: Option<GoDuration>,
+
+    /// CEL expression every triggered resource must satisfy
+    #[arg(long, value_name = "CEL", value_parser = parse_non_empty)]
+    pub resource_filter: Option<String>,
+
+    /// Print the Receiver as YAML instead of applying it
+    #[arg(long)]
+    pub export: bool,
+}
+
+/// `secret NAME`: a webhook token Secret.
+#[derive(Debug, Clone, Args)]
+pub struct SecretArgs {
+    /// Name of the Secret
+    #[arg(value_parser = parse_object_name)]
+    pub name: String,
+
+    /// Receiver type the token is for
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_provider, required = true)]
+    pub provider: ProviderType,
+
+    /// Host the webhook is reachable at, e.g. flux.example.com; adds the hook URL annotation
+    #[arg(long, value_name = "HOST", value_parser = parse_hostname)]
+    pub hostname: Option<String>,
+
+    /// The webhook token (default: 32 random bytes, hex). Prefer --token-file: command lines are visible to other users
+    #[arg(long, value_name = "TOKEN", conflicts_with = "token_file", value_parser = parse_token)]
+    pub token: Option<String>,
+
+    /// Read the webhook token from a file (one trailing newline is ignored)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub token_file: Option<PathBuf>,
+
+    /// Name of the Receiver the hook URL is computed for (default: the Secret's name, as flux assumes)
+    #[arg(long, value_name = "NAME", value_parser = parse_object_name)]
+    pub receiver_name: Option<String>,
+
+    /// gcr: the IAM service account email Pub/Sub pushes as
+    #[arg(long, value_name = "EMAIL", value_parser = parse_non_empty)]
+    pub email_claim: Option<String>,
+
+    /// gcr: the expected token audience (default: the webhook URL)
+    #[arg(long, value_name = "AUDIENCE", value_parser = parse_non_empty)]
+    pub audience_claim: Option<String>,
+
+    /// Label to set, key=value (repeatable, comma lists)
+    #[arg(long = "label", value_name = "KEY=VALUE", value_delimiter = ',', value_parser = parse_label)]
+    pub labels: Vec<(String, String)>,
+
+    /// Print the Secret as YAML (including the token) instead of applying it
+    #[arg(long)]
+    pub export: bool,
+}
+
+/// `url NAME`: the webhook path or URL for a token.
+#[derive(Debug, Clone, Args)]
+pub struct UrlArgs {
+    /// Name of the Receiver
+    #[arg(value_parser = parse_object_name)]
+    pub name: String,
+
+    /// The Receiver's webhook token
+    #[arg(long, value_name = "TOKEN", conflicts_with = "token_file", value_parser = parse_token)]
+    pub token: Option<String>,
+
+    /// Read the webhook token from a file (one trailing newline is ignored)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub token_file: Option<PathBuf>,
+
+    /// Receiver type; generic-oidc needs no token
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_provider)]
+    pub provider: Option<ProviderType>,
+
+    /// Host (or base URL) the webhook is reachable at; prints the full URL
+    #[arg(long, value_name = "HOST", value_parser = parse_hostname)]
+    pub hostname: Option<String>,
+}
+
+/// `expose`: a Service in front of the controller's webhook port.
+#[derive(Debug, Clone, Args)]
+pub struct ExposeArgs {
+    /// Name of the Service
+    #[arg(long, default_value = "receiver", value_parser = parse_service_name)]
+    pub name: String,
+
+    /// Service type
+    #[arg(long = "type", value_name = "TYPE", value_enum, default_value_t = ExposeType::LoadBalancer)]
+    pub service_type: ExposeType,
+
+    /// Port the Service listens on
+    #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(1..))]
+    pub port: u16,
+
+    /// The controller's webhook port
+    #[arg(long, default_value_t = receiver::manifest::WEBHOOK_PORT, value_parser = clap::value_parser!(u16).range(1..))]
+    pub target_port: u16,
+
+    /// Label to set, key=value (repeatable, comma lists)
+    #[arg(long = "label", value_name = "KEY=VALUE", value_delimiter = ',', value_parser = parse_label)]
+    pub labels: Vec<(String, String)>,
+
+    /// Print the Service as YAML instead of applying it
+    #[arg(long)]
+    pub export: bool,
+}
+
+/// Service types, spelled as Kubernetes spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExposeType {
+    /// A cloud load balancer with an external address
+    #[value(name = "LoadBalancer")]
+    LoadBalancer,
+    /// A port on every node
+    #[value(name = "NodePort")]
+    NodePort,
+    /// Cluster-internal, for an Ingress or Gateway in front
+    #[value(name = "ClusterIP")]
+    ClusterIp,
+}
+
+impl From<ExposeType> for ServiceType {
+    fn from(value: ExposeType) -> Self {
+        match value {
+            ExposeType::LoadBalancer => ServiceType::LoadBalancer,
+            ExposeType::NodePort => ServiceType::NodePort,
+            ExposeType::ClusterIp => ServiceType::ClusterIP,
+        }
+    }
+}
+
+/// `completion SHELL`.
+#[derive(Debug, Clone, Args)]
+pub struct CompletionArgs {
+    /// The shell to print the script for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+// Value parsers: each turns one flag value into a checked value, or into the
+// message clap prints after "invalid value '<value>' for '<flag>': ".
+
+fn parse_namespace(text: &str) -> Result<String, String> {
+    names::validate_dns1123_label(text).map_err(|e| e.to_string())?;
+    Ok(text.to_string())
+}
+
+fn parse_object_name(text: &str) -> Result<String, String> {
+    names::validate_dns1123_subdomain(text).map_err(|e| e.to_string())?;
+    Ok(text.to_string())
+}
+
+fn parse_service_name(text: &str) -> Result<String, String> {
+    names::validate_dns1035_label(text).map_err(|e| e.to_string())?;
+    Ok(text.to_string())
+}
+
+fn parse_provider(text: &str) -> Result<ProviderType, String> {
+    text.parse()
+        .map_err(|e: receiver::provider::UnknownProvider| e.to_string())
+}
+
+fn parse_resource(text: &str) -> Result<ResourceRef, String> {
+    text.parse()
+        .map_err(|e: receiver::resource_ref::ResourceRefError| e.to_string())
+}
+
+fn parse_label(text: &str) -> Result<(String, String), String> {
+    names::parse_label(text).map_err(|e| e.to_string())
+}
+
+fn parse_duration(text: &str) -> Result<GoDuration, String> {
+    text.parse()
+        .map_err(|e: receiver::duration::DurationError| e.to_string())
+}
+
+fn parse_event(text: &str) -> Result<String, String> {
+    let event = text.trim();
+    if event.is_empty() {
+        return Err("event names must not be empty".into());
+    }
+    Ok(event.to_string())
+}
+
+fn parse_non_empty(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err("must not be empty".into());
+    }
+    Ok(text.to_string())
+}
+
+fn parse_token(text: &str) -> Result<String, String> {
+    receiver::token::normalize(text).map_err(|e| e.to_string())
+}
+
+fn parse_hostname(text: &str) -> Result<String, String> {
+    let host = text.trim_end_matches('/');
+    let without_scheme =
+        host.split_once("://").map_or(
+            host,
+            |(scheme, rest)| {
+                if matches!(scheme, "http" | "https") { rest } else { "" }
+            },
+        );
+    if without_scheme.is_empty() || without_scheme.contains(char::is_whitespace) || without_scheme.contains('/') {
+        return Err("must be a host name (flux.example.com), host:port, or http(s)://host[:port]".into());
+    }
+    Ok(host.to_string())
+}

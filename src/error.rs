@@ -1,0 +1,118 @@
+//! Errors and exit codes.
+//!
+//! Every failure is reported as one line on stderr. Usage errors (bad flags,
+//! bad values, inconsistent combinations) exit 2, like clap's own; anything
+//! that goes wrong while doing the work exits 1.
+
+use std::fmt;
+use std::io;
+use std::process::ExitCode;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+
+/// Exit code for a failure while running a valid command.
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code for invalid usage.
+pub const EXIT_USAGE: u8 = 2;
+
+/// A command's failure.
+#[derive(Debug)]
+pub enum CliError {
+    /// The command line is wrong: bad value or inconsistent flags.
+    Usage(String),
+    /// The command line is fine but the work failed.
+    Failure(String),
+}
+
+impl CliError {
+    /// A usage error naming the flag and the offending value.
+    pub fn usage(message: impl Into<String>) -> CliError {
+        CliError::Usage(message.into())
+    }
+
+    /// A runtime failure.
+    pub fn failure(message: impl Into<String>) -> CliError {
+        CliError::Failure(message.into())
+    }
+
+    /// Prints the error on stderr and returns the exit code.
+    pub fn report(&self) -> ExitCode {
+        eprintln!("error: {self}");
+        ExitCode::from(match self {
+            CliError::Usage(_) => EXIT_USAGE,
+            CliError::Failure(_) => EXIT_FAILURE,
+        })
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Usage(message) | CliError::Failure(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for CliError {}
+
+impl From<receiver::manifest::ManifestError> for CliError {
+    fn from(err: receiver::manifest::ManifestError) -> Self {
+        CliError::Usage(err.to_string())
+    }
+}
+
+impl From<io::Error> for CliError {
+    fn from(err: io::Error) -> Self {
+        CliError::Failure(err.to_string())
+    }
+}
+
+/// The result type of every command.
+pub type CliResult<T = ()> = Result<T, CliError>;
+
+/// Reports a clap error. Help and version go to stdout as usual; real
+/// errors are condensed to one line (clap's own spans several, with a usage
+/// block that buries the point in a CI log).
+pub fn report_clap_error(err: clap::Error) -> ExitCode {
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { EXIT_USAGE } else { 0 });
+        }
+        _ => {}
+    }
+    eprintln!("{}", one_line(&err));
+    ExitCode::from(EXIT_USAGE)
+}
+
+fn one_line(err: &clap::Error) -> String {
+    let strings = |kind| match err.get(kind) {
+        Some(ContextValue::String(s)) => vec![s.clone()],
+        Some(ContextValue::Strings(list)) => list.clone(),
+        _ => Vec::new(),
+    };
+    if err.kind() == ErrorKind::MissingRequiredArgument {
+        let missing = strings(ContextKind::InvalidArg);
+        let noun = if missing.len() == 1 { "argument" } else { "arguments" };
+        return format!("error: missing required {noun}: {}", missing.join(", "));
+    }
+    let rendered = err.render().to_string();
+    let mut line = rendered
+        .lines()
+        .next()
+        .unwrap_or("error: invalid usage")
+        .trim_end()
+        .to_string();
+    let suggested: Vec<String> = strings(ContextKind::SuggestedArg)
+        .into_iter()
+        .chain(strings(ContextKind::SuggestedSubcommand))
+        .collect();
+    if !suggested.is_empty() {
+        line.push_str(&format!(" (did you mean '{}'?)", suggested.join("' or '")));
+    }
+    let valid = strings(ContextKind::ValidValue);
+    if !valid.is_empty() && !line.contains("must be one of") {
+        line.push_str(&format!(" (possible values: {})", valid.join(", ")));
+    }
+    line
+}

@@ -1,0 +1,66 @@
+//! Helpers shared by the end-to-end tests: run the real binary, compare
+//! with golden files.
+#![allow(dead_code)] // each test crate uses a different subset
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// The environment variable that rewrites golden files instead of comparing.
+pub const BLESS: &str = "FLUX_RECEIVER_BLESS";
+
+/// A `flux-receiver` command with a clean environment for the variables it reads.
+pub fn flux_receiver() -> Command {
+    let mut command = Command::cargo_bin("flux-receiver").expect("the binary is built for integration tests");
+    command
+        .env_remove("FLUX_SYSTEM_NAMESPACE")
+        .env_remove("KUBECONFIG")
+        .env("NO_COLOR", "1");
+    command
+}
+
+/// Runs `flux-receiver` with `args` and returns its output.
+pub fn run(args: &[&str]) -> Output {
+    flux_receiver().args(args).output().expect("flux-receiver runs")
+}
+
+/// The path of a golden file.
+pub fn golden_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name)
+}
+
+/// Asserts `actual` equals the golden file byte for byte (or rewrites it
+/// when `FLUX_RECEIVER_BLESS=1`).
+pub fn assert_golden(name: &str, actual: &[u8]) {
+    let path = golden_path(name);
+    if std::env::var_os(BLESS).is_some() {
+        std::fs::write(&path, actual).expect("golden file is writable");
+        return;
+    }
+    let expected = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e} (bless with {BLESS}=1)", path.display()));
+    if expected != actual {
+        panic!(
+            "{} differs from the output.\n--- expected\n{}\n--- actual\n{}",
+            path.display(),
+            String::from_utf8_lossy(&expected),
+            String::from_utf8_lossy(actual)
+        );
+    }
+}
+
+/// Asserts a successful run whose stdout matches the golden file and whose stderr is empty.
+pub fn assert_golden_run(name: &str, args: &[&str]) {
+    let output = run(args);
+    assert!(
+        output.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "{args:?} wrote to stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_golden(name, &output.stdout);
+}

@@ -1,0 +1,269 @@
+//! Bad input: one clear line on stderr naming the flag and the value, a
+//! non-zero exit (2 for usage errors) and nothing on stdout.
+
+mod common;
+
+use common::run;
+
+/// Runs `args`, asserting a usage failure, and returns the single stderr line.
+fn usage_error(args: &[&str]) -> String {
+    let output = run(args);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(output.stdout.is_empty(), "{args:?} wrote to stdout");
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "{args:?} must print exactly one line, got:\n{stderr}"
+    );
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    stderr.trim_end().to_string()
+}
+
+const VALID_CREATE: [&str; 8] = [
+    "create",
+    "r",
+    "--type",
+    "github",
+    "--secret-ref",
+    "s",
+    "--resource",
+    "GitRepository/app",
+];
+
+fn create_with(extra: &[&str]) -> Vec<&'static str> {
+    let mut args: Vec<&'static str> = VALID_CREATE.to_vec();
+    args.extend(extra.iter().map(|s| &*Box::leak(s.to_string().into_boxed_str())));
+    args.push("--export");
+    args
+}
+
+#[test]
+fn unknown_type_lists_valid_types_and_suggests_the_closest() {
+    let line = usage_error(&[
+        "create",
+        "r",
+        "--type",
+        "githb",
+        "--secret-ref",
+        "s",
+        "--resource",
+        "GitRepository/a",
+    ]);
+    assert!(line.contains("'githb'") && line.contains("--type"), "{line}");
+    assert!(line.contains("did you mean 'github'?"), "{line}");
+    assert!(
+        line.contains("generic, generic-hmac, generic-oidc, github, gitlab, bitbucket"),
+        "{line}"
+    );
+}
+
+#[test]
+fn malformed_resource() {
+    let line = usage_error(&create_with(&["--resource", "GitRepository"]));
+    assert!(
+        line.contains("'GitRepository'") && line.contains("--resource") && line.contains("Kind/name"),
+        "{line}"
+    );
+}
+
+#[test]
+fn unknown_resource_kind() {
+    let line = usage_error(&create_with(&["--resource", "GitRepo/app"]));
+    assert!(
+        line.contains("'GitRepo/app'") && line.contains("unknown kind 'GitRepo'"),
+        "{line}"
+    );
+    assert!(line.contains("did you mean 'GitRepository'?"), "{line}");
+}
+
+#[test]
+fn invalid_receiver_name() {
+    let line = usage_error(&[
+        "create",
+        "Bad_Name",
+        "--type",
+        "github",
+        "--secret-ref",
+        "s",
+        "--resource",
+        "GitRepository/a",
+    ]);
+    assert!(line.contains("'Bad_Name'") && line.contains("<NAME>"), "{line}");
+}
+
+#[test]
+fn invalid_namespace() {
+    let line = usage_error(&create_with(&["-n", "Flux.System"]));
+    assert!(line.contains("'Flux.System'") && line.contains("--namespace"), "{line}");
+}
+
+#[test]
+fn invalid_label() {
+    let line = usage_error(&create_with(&["--label", "team"]));
+    assert!(
+        line.contains("'team'") && line.contains("--label") && line.contains("key=value"),
+        "{line}"
+    );
+    let line = usage_error(&create_with(&["--label", "team=a b"]));
+    assert!(line.contains("'team=a b'") && line.contains("invalid value"), "{line}");
+}
+
+#[test]
+fn conflicting_label_values() {
+    let line = usage_error(&create_with(&["--label", "team=a", "--label", "team=b"]));
+    assert!(line.contains("team=b") && line.contains("already set to 'a'"), "{line}");
+}
+
+#[test]
+fn invalid_interval() {
+    let line = usage_error(&create_with(&["--interval", "5d"]));
+    assert!(line.contains("'5d'") && line.contains("--interval"), "{line}");
+    let line = usage_error(&create_with(&["--interval", "10us"]));
+    assert!(line.contains("'10µs'") && line.contains("--interval"), "{line}");
+}
+
+#[test]
+fn invalid_timeout() {
+    let line = usage_error(&create_with(&["--timeout", "soon"]));
+    assert!(line.contains("'soon'") && line.contains("--timeout"), "{line}");
+}
+
+#[test]
+fn missing_required_flags() {
+    let line = usage_error(&["create", "r", "--type", "github", "--secret-ref", "s", "--export"]);
+    assert_eq!(line, "error: missing required argument: --resource <KIND/NAME>");
+    let line = usage_error(&[
+        "create",
+        "r",
+        "--type",
+        "github",
+        "--resource",
+        "GitRepository/a",
+        "--export",
+    ]);
+    assert_eq!(line, "error: --secret-ref is required for receiver type 'github'");
+    let line = usage_error(&["secret", "s", "--export"]);
+    assert_eq!(line, "error: missing required argument: --type <TYPE>");
+}
+
+#[test]
+fn secret_ref_on_generic_oidc() {
+    let line = usage_error(&[
+        "create",
+        "r",
+        "--type",
+        "generic-oidc",
+        "--secret-ref",
+        "s",
+        "--resource",
+        "GitRepository/a",
+        "--export",
+    ]);
+    assert!(
+        line.contains("--secret-ref 's'") && line.contains("generic-oidc"),
+        "{line}"
+    );
+}
+
+#[test]
+fn unreadable_token_file() {
+    let line = usage_error(&[
+        "secret",
+        "s",
+        "--type",
+        "github",
+        "--token-file",
+        "/nonexistent/token",
+        "--export",
+    ]);
+    assert!(
+        line.contains("'/nonexistent/token'") && line.contains("--token-file") && line.contains("cannot read"),
+        "{line}"
+    );
+}
+
+#[test]
+fn empty_token_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("empty");
+    std::fs::write(&file, "\n").unwrap();
+    let path = file.to_str().unwrap();
+    let line = usage_error(&["secret", "s", "--type", "github", "--token-file", path, "--export"]);
+    assert!(
+        line.contains(path) && line.contains("--token-file") && line.contains("token is empty"),
+        "{line}"
+    );
+}
+
+#[test]
+fn empty_token_flag() {
+    let line = usage_error(&["secret", "s", "--type", "github", "--token", "", "--export"]);
+    assert!(line.contains("--token") && line.contains("token is empty"), "{line}");
+}
+
+#[test]
+fn gcr_needs_an_email_claim() {
+    let line = usage_error(&[
+        "secret",
+        "s",
+        "--type",
+        "gcr",
+        "--hostname",
+        "h.example.com",
+        "--export",
+    ]);
+    assert_eq!(line, "error: --email-claim is required for receiver type 'gcr'");
+}
+
+#[test]
+fn claims_are_gcr_only() {
+    let line = usage_error(&["secret", "s", "--type", "github", "--email-claim", "a@b.c", "--export"]);
+    assert!(line.contains("--email-claim") && line.contains("gcr"), "{line}");
+}
+
+#[test]
+fn invalid_hostname() {
+    let line = usage_error(&["secret", "s", "--type", "github", "--hostname", "ftp://x", "--export"]);
+    assert!(line.contains("'ftp://x'") && line.contains("--hostname"), "{line}");
+}
+
+#[test]
+fn invalid_service_type_and_port() {
+    let line = usage_error(&["expose", "--type", "External", "--export"]);
+    assert!(
+        line.contains("'External'") && line.contains("LoadBalancer, NodePort, ClusterIP"),
+        "{line}"
+    );
+    let line = usage_error(&["expose", "--port", "0", "--export"]);
+    assert!(line.contains("'0'") && line.contains("--port"), "{line}");
+    let line = usage_error(&["expose", "--name", "9lives", "--export"]);
+    assert!(line.contains("'9lives'") && line.contains("--name"), "{line}");
+}
+
+#[test]
+fn unknown_flag() {
+    let line = usage_error(&create_with(&["--evnt", "push"]));
+    assert!(
+        line.contains("'--evnt'") && line.contains("did you mean '--event'?"),
+        "{line}"
+    );
+}
+
+#[test]
+fn url_needs_a_token_unless_generic_oidc() {
+    let line = usage_error(&["url", "r"]);
+    assert!(line.contains("--token"), "{line}");
+    let line = usage_error(&["url", "r", "--type", "generic-oidc", "--token", "t"]);
+    assert!(line.contains("generic-oidc"), "{line}");
+}
+
+#[test]
+fn cluster_mode_says_what_works_and_fails() {
+    let output = run(&VALID_CREATE);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1);
+    assert!(stderr.contains("--export"), "{stderr}");
+}

@@ -1,0 +1,299 @@
+//! `--export` output, compared byte for byte with golden files. The files
+//! named `flux-*` hold output copied from the flux CLI's own golden tests and
+//! are never blessed: they pin byte-identity with Flux.
+
+mod common;
+
+use common::{assert_golden_run, run};
+
+#[test]
+fn seed_guide_receiver_matches_flux() {
+    assert_golden_run(
+        "flux-create-receiver-seed-guide.yaml",
+        &[
+            "create",
+            "github-receiver",
+            "--type",
+            "github",
+            "--event",
+            "ping,push",
+            "--secret-ref",
+            "webhook-token",
+            "--resource",
+            "GitRepository/my-nginx",
+            "--export",
+        ],
+    );
+}
+
+#[test]
+fn repeated_and_comma_separated_events_resources_and_labels() {
+    assert_golden_run(
+        "create-many.yaml",
+        &[
+            "create",
+            "gitlab-receiver",
+            "--type",
+            "gitlab",
+            "--event",
+            "Push Hook,Tag Push Hook",
+            "--event",
+            "Release Hook",
+            "--resource",
+            "GitRepository/app,Kustomization/app",
+            "--resource",
+            "helmrelease/web",
+            "--label",
+            "team=platform,env=prod",
+            "--label",
+            "example.com/tier=true",
+            "--secret-ref",
+            "gitlab-token",
+            "--export",
+        ],
+    );
+}
+
+#[test]
+fn namespaced_resources_and_namespace_flag() {
+    assert_golden_run(
+        "create-namespaced.yaml",
+        &[
+            "create",
+            "registry-receiver",
+            "-n",
+            "apps",
+            "--type",
+            "harbor",
+            "--secret-ref",
+            "harbor-token",
+            "--resource",
+            "ImageRepository/podinfo.flux-system",
+            "--resource",
+            "OCIRepository/manifests",
+            "--export",
+        ],
+    );
+}
+
+#[test]
+fn generic_oidc_has_no_secret_ref() {
+    assert_golden_run(
+        "create-generic-oidc.yaml",
+        &[
+            "create",
+            "ci-receiver",
+            "--type",
+            "generic-oidc",
+            "--resource",
+            "Kustomization/apps",
+            "--export",
+        ],
+    );
+}
+
+#[test]
+fn interval_and_a_long_resource_filter_wrap_like_go_yaml() {
+    assert_golden_run(
+        "create-interval-filter.yaml",
+        &[
+            "create",
+            "filtered",
+            "--type",
+            "generic-hmac",
+            "--secret-ref",
+            "hmac-token",
+            "--resource",
+            "GitRepository/app",
+            "--interval",
+            "90s",
+            "--resource-filter",
+            "has(res.metadata.labels) && res.metadata.labels.team == 'platform' && res.metadata.name != 'legacy'",
+            "--export",
+        ],
+    );
+}
+
+#[test]
+fn github_secret_matches_flux() {
+    assert_golden_run(
+        "flux-secret-receiver.yaml",
+        &[
+            "secret",
+            "receiver-secret",
+            "--type",
+            "github",
+            "--token",
+            "test-token",
+            "--hostname",
+            "flux.example.com",
+            "--namespace",
+            "my-namespace",
+            "--export",
+        ],
+    );
+}
+
+#[test]
+fn gcr_secret_matches_flux() {
+    assert_golden_run(
+        "flux-secret-receiver-gcr.yaml",
+        &[
+            "secret",
+            "gcr-secret",
+            "--type",
+            "gcr",
+            "--token",
+            "test-token",
+            "--hostname",
+            "flux.example.com",
+            "--email-claim",
+            "sa@project.iam.gserviceaccount.com",
+            "--namespace",
+            "my-namespace",
+            "--export",
+        ],
+    );
+}
+
+#[test]
+fn gcr_secret_with_audience_matches_flux() {
+    assert_golden_run(
+        "flux-secret-receiver-gcr-audience.yaml",
+        &[
+            "secret",
+            "gcr-secret",
+            "--type",
+            "gcr",
+            "--token",
+            "test-token",
+            "--hostname",
+            "flux.example.com",
+            "--email-claim",
+            "sa@project.iam.gserviceaccount.com",
+            "--audience-claim",
+            "https://custom.audience.example.com",
+            "--namespace",
+            "my-namespace",
+            "--export",
+        ],
+    );
+}
+
+#[test]
+fn secret_without_hostname_has_no_annotation_and_labels() {
+    assert_golden_run(
+        "secret-no-hostname.yaml",
+        &[
+            "secret",
+            "webhook-token",
+            "--type",
+            "generic",
+            "--token",
+            "s3cr3t",
+            "--label",
+            "team=platform",
+            "--export",
+        ],
+    );
+}
+
+#[test]
+fn token_file_is_read_without_its_trailing_newline() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, "test-token\n").unwrap();
+    let output = run(&[
+        "secret",
+        "receiver-secret",
+        "--type",
+        "github",
+        "--token-file",
+        file.to_str().unwrap(),
+        "--hostname",
+        "flux.example.com",
+        "-n",
+        "my-namespace",
+        "--export",
+    ]);
+    assert!(output.status.success());
+    common::assert_golden("flux-secret-receiver.yaml", &output.stdout);
+}
+
+#[test]
+fn generated_tokens_are_random_64_hex_characters() {
+    let token_of = |output: std::process::Output| {
+        let text = String::from_utf8(output.stdout).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("token:"))
+            .expect("a token line")
+            .to_string();
+        line.trim_start().trim_start_matches("token:").trim().to_string()
+    };
+    let args = ["secret", "webhook-token", "--type", "github", "--export"];
+    let (first, second) = (token_of(run(&args)), token_of(run(&args)));
+    assert_eq!(first.len(), 64);
+    assert!(first.chars().all(|c| c.is_ascii_hexdigit()));
+    assert_ne!(first, second);
+}
+
+#[test]
+fn default_service_is_the_seed_guides() {
+    assert_golden_run("expose-default.yaml", &["expose", "--export"]);
+}
+
+#[test]
+fn nodeport_service_with_custom_ports() {
+    assert_golden_run(
+        "expose-nodeport.yaml",
+        &[
+            "expose",
+            "--name",
+            "webhook",
+            "--type",
+            "NodePort",
+            "--port",
+            "8080",
+            "--label",
+            "team=platform",
+            "--export",
+        ],
+    );
+}
+
+#[test]
+fn url_prints_the_path_or_the_full_url() {
+    let output = run(&["url", "receiver-secret", "-n", "my-namespace", "--token", "test-token"]);
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "/hook/106120121d366c2f67e93200f6c1dbe938235eb588daa5e8c0516d3a77ac1dee\n"
+    );
+    let output = run(&[
+        "url",
+        "receiver-secret",
+        "-n",
+        "my-namespace",
+        "--token",
+        "test-token",
+        "--hostname",
+        "flux.example.com",
+    ]);
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "https://flux.example.com/hook/106120121d366c2f67e93200f6c1dbe938235eb588daa5e8c0516d3a77ac1dee\n"
+    );
+    let output = run(&[
+        "url",
+        "ci",
+        "--type",
+        "generic-oidc",
+        "--hostname",
+        "http://203.0.113.7:8080",
+    ]);
+    let expected = format!(
+        "http://203.0.113.7:8080{}\n",
+        receiver::webhook_path("", "ci", "flux-system")
+    );
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), expected);
+}
