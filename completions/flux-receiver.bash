@@ -59,7 +59,7 @@ _flux__receiver() {
 
     case "${cmd}" in
         flux__receiver)
-            opts="-n -h -V --namespace --kubeconfig --context --timeout --verbose --help --version create secret url expose completion help"
+            opts="-n -h -V --namespace --kubeconfig --context --timeout --flux-namespace --verbose --help --version create secret url expose completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -96,6 +96,10 @@ _flux__receiver() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --flux-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -104,7 +108,7 @@ _flux__receiver() {
             return 0
             ;;
         flux__subcmd__receiver__subcmd__completion)
-            opts="-n -h -V --namespace --kubeconfig --context --timeout --verbose --help --version bash elvish fish powershell zsh"
+            opts="-n -h -V --namespace --kubeconfig --context --timeout --flux-namespace --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -141,6 +145,10 @@ _flux__receiver() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --flux-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -149,7 +157,7 @@ _flux__receiver() {
             return 0
             ;;
         flux__subcmd__receiver__subcmd__create)
-            opts="-n -h -V --type --secret-ref --resource --event --label --interval --resource-filter --export --namespace --kubeconfig --context --timeout --verbose --help --version"
+            opts="-n -h -V --type --secret-ref --resource --event --label --interval --resource-filter --hostname --no-wait --export --namespace --kubeconfig --context --timeout --flux-namespace --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -183,6 +191,10 @@ _flux__receiver() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -214,6 +226,10 @@ _flux__receiver() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --flux-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -222,7 +238,7 @@ _flux__receiver() {
             return 0
             ;;
         flux__subcmd__receiver__subcmd__expose)
-            opts="-n -h -V --name --type --port --target-port --label --export --namespace --kubeconfig --context --timeout --verbose --help --version"
+            opts="-n -h -V --name --type --port --target-port --label --no-wait --export --namespace --kubeconfig --context --timeout --flux-namespace --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -276,6 +292,10 @@ _flux__receiver() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --flux-namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -385,7 +405,7 @@ _flux__receiver() {
             return 0
             ;;
         flux__subcmd__receiver__subcmd__secret)
-            opts="-n -h -V --type --hostname --token --token-file --receiver-name --email-claim --audience-claim --label --export --namespace --kubeconfig --context --timeout --verbose --help --version"
+            opts="-n -h -V --type --hostname --token --token-file --token-stdin --token-prompt --force --show-token --receiver-name --email-claim --audience-claim --label --export --namespace --kubeconfig --context --timeout --flux-namespace --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -465,6 +485,10 @@ _flux__receiver() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --flux-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -473,7 +497,7 @@ _flux__receiver() {
             return 0
             ;;
         flux__subcmd__receiver__subcmd__url)
-            opts="-n -h -V --token --token-file --type --hostname --namespace --kubeconfig --context --timeout --verbose --help --version"
+            opts="-n -h -V --token --token-file --type --hostname --namespace --kubeconfig --context --timeout --flux-namespace --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -534,6 +558,10 @@ _flux__receiver() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --flux-namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_flux_receiver_global_optspecs
-    string join \n n/namespace= kubeconfig= context= timeout= verbose h/help V/version
+    string join \n n/namespace= kubeconfig= context= timeout= flux-namespace= verbose h/help V/version
 end
 
 function __fish_flux_receiver_needs_command
@@ -28,6 +28,7 @@ complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -s n -l namesp
 complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -l context -d 'The kubeconfig context to use' -r
 complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
 complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -l verbose -d 'Print what is being done, request by request'
 complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -s V -l version -d 'Print version'
@@ -44,17 +45,20 @@ complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l e
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l label -d 'Label to set, key=value (repeatable, comma lists)' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l interval -d 'How often the controller re-reads the token Secret (Go duration)' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l resource-filter -d 'CEL expression every triggered resource must satisfy' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l hostname -d 'Host (or base URL) the webhook is reachable at, for the printed URL' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -s n -l namespace -d 'The namespace scope for this operation' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l context -d 'The kubeconfig context to use' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l no-wait -d 'Apply without waiting for the controller to report the Receiver ready'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l export -d 'Print the Receiver as YAML instead of applying it'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l verbose -d 'Print what is being done, request by request'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -s h -l help -d 'Print help'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -s V -l version -d 'Print version'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l type -d 'Receiver type the token is for' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l hostname -d 'Host the webhook is reachable at, e.g. flux.example.com; adds the hook URL annotation' -r
-complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l token -d 'The webhook token (default: 32 random bytes, hex). Prefer --token-file: command lines are visible to other users' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l token -d 'The webhook token (default: keep the Secret\'s, or 32 random bytes, hex). Prefer --token-file: command lines are visible to other users' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l token-file -d 'Read the webhook token from a file (one trailing newline is ignored)' -r -F
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l receiver-name -d 'Name of the Receiver the hook URL is computed for (default: the Secret\'s name, as flux assumes)' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l email-claim -d 'gcr: the IAM service account email Pub/Sub pushes as' -r
@@ -64,6 +68,11 @@ complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -s n
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l context -d 'The kubeconfig context to use' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l token-stdin -d 'Read the webhook token from standard input'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l token-prompt -d 'Ask for the webhook token at a hidden prompt'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l force -d 'Replace an existing Secret\'s different token without asking (this changes the hook URL)'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l show-token -d 'Print the token after writing the Secret'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l export -d 'Print the Secret as YAML (including the token) instead of applying it'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l verbose -d 'Print what is being done, request by request'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -s h -l help -d 'Print help'
@@ -76,6 +85,7 @@ complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -s n -l
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l context -d 'The kubeconfig context to use' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l verbose -d 'Print what is being done, request by request'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -s h -l help -d 'Print help'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -s V -l version -d 'Print version'
@@ -90,6 +100,8 @@ complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -s n
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l context -d 'The kubeconfig context to use' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l no-wait -d 'Apply without waiting for a load balancer address'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l export -d 'Print the Service as YAML instead of applying it'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l verbose -d 'Print what is being done, request by request'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -98,6 +110,7 @@ complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" 
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -l verbose -d 'Print what is being done, request by request'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -s V -l version -d 'Print version'

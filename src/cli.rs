@@ -66,6 +66,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: GoDuration,
 
+    /// Namespace of the Flux controllers, where webhook Services are looked up
+    #[arg(long, global = true, default_value = "flux-system", value_parser = parse_namespace, value_name = "NAMESPACE")]
+    pub flux_namespace: String,
+
     /// Print what is being done, request by request
     #[arg(long, global = true)]
     pub verbose: bool,
@@ -167,6 +171,14 @@ pub struct CreateArgs {
     #[arg(long, value_name = "CEL", value_parser = parse_non_empty)]
     pub resource_filter: Option<String>,
 
+    /// Host (or base URL) the webhook is reachable at, for the printed URL
+    #[arg(long, value_name = "HOST", value_parser = parse_hostname)]
+    pub hostname: Option<String>,
+
+    /// Apply without waiting for the controller to report the Receiver ready
+    #[arg(long, conflicts_with = "export")]
+    pub no_wait: bool,
+
     /// Print the Receiver as YAML instead of applying it
     #[arg(long)]
     pub export: bool,
@@ -187,13 +199,29 @@ pub struct SecretArgs {
     #[arg(long, value_name = "HOST", value_parser = parse_hostname)]
     pub hostname: Option<String>,
 
-    /// The webhook token (default: 32 random bytes, hex). Prefer --token-file: command lines are visible to other users
-    #[arg(long, value_name = "TOKEN", conflicts_with = "token_file", value_parser = parse_token)]
+    /// The webhook token (default: keep the Secret's, or 32 random bytes, hex). Prefer --token-file: command lines are visible to other users
+    #[arg(long, value_name = "TOKEN", group = "token_source", value_parser = parse_token)]
     pub token: Option<String>,
 
     /// Read the webhook token from a file (one trailing newline is ignored)
-    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, group = "token_source")]
     pub token_file: Option<PathBuf>,
+
+    /// Read the webhook token from standard input
+    #[arg(long, group = "token_source")]
+    pub token_stdin: bool,
+
+    /// Ask for the webhook token at a hidden prompt
+    #[arg(long, group = "token_source", conflicts_with = "export")]
+    pub token_prompt: bool,
+
+    /// Replace an existing Secret's different token without asking (this changes the hook URL)
+    #[arg(long, conflicts_with = "export")]
+    pub force: bool,
+
+    /// Print the token after writing the Secret
+    #[arg(long, conflicts_with = "export")]
+    pub show_token: bool,
 
     /// Name of the Receiver the hook URL is computed for (default: the Secret's name, as flux assumes)
     #[arg(long, value_name = "NAME", value_parser = parse_object_name)]
@@ -262,6 +290,10 @@ pub struct ExposeArgs {
     /// Label to set, key=value (repeatable, comma lists)
     #[arg(long = "label", value_name = "KEY=VALUE", value_delimiter = ',', value_parser = parse_label)]
     pub labels: Vec<(String, String)>,
+
+    /// Apply without waiting for a load balancer address
+    #[arg(long, conflicts_with = "export")]
+    pub no_wait: bool,
 
     /// Print the Service as YAML instead of applying it
     #[arg(long)]

@@ -1,8 +1,9 @@
-//! Reading secret input: tokens from flags or files.
+//! Reading secret input: tokens from flags, files, stdin or a hidden prompt.
 //!
 //! A token is never echoed back in error messages; only where it came from.
 
 use std::fs;
+use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 use crate::error::{CliError, CliResult};
@@ -13,6 +14,10 @@ pub enum TokenSource<'a> {
     Flag(&'a str),
     /// `--token-file`.
     File(&'a Path),
+    /// `--token-stdin`.
+    Stdin,
+    /// `--token-prompt`.
+    Prompt,
     /// Nothing given.
     None,
 }
@@ -32,6 +37,8 @@ impl<'a> TokenSource<'a> {
         match self {
             TokenSource::Flag(token) => Ok(Some(token.to_string())),
             TokenSource::File(path) => read_token_file(path).map(Some),
+            TokenSource::Stdin => read_token_stdin().map(Some),
+            TokenSource::Prompt => prompt_token().map(Some),
             TokenSource::None => Ok(None),
         }
     }
@@ -52,4 +59,25 @@ pub fn read_token_file(path: &Path) -> CliResult<String> {
             path.display()
         ))
     })
+}
+
+fn read_token_stdin() -> CliResult<String> {
+    let mut raw = String::new();
+    std::io::stdin()
+        .read_to_string(&mut raw)
+        .map_err(|e| CliError::usage(format!("--token-stdin: cannot read standard input: {e}")))?;
+    receiver::token::normalize(&raw).map_err(|e| CliError::usage(format!("--token-stdin: {e}")))
+}
+
+fn prompt_token() -> CliResult<String> {
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::usage(
+            "--token-prompt needs a terminal; pipe the token into --token-stdin instead",
+        ));
+    }
+    let token = dialoguer::Password::new()
+        .with_prompt("Webhook token")
+        .interact()
+        .map_err(|e| CliError::failure(format!("cannot read the token: {e}")))?;
+    receiver::token::normalize(&token).map_err(|e| CliError::usage(format!("--token-prompt: {e}")))
 }

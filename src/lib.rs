@@ -5,11 +5,13 @@
 //! definition the program parses with (flags are defined once, in [`cli`]).
 
 pub mod cli;
+pub mod cluster;
 pub mod commands;
 pub mod error;
 pub mod generate;
 pub mod input;
 pub mod output;
+pub mod progress;
 
 use std::process::ExitCode;
 

@@ -259,11 +259,14 @@ fn url_needs_a_token_unless_generic_oidc() {
 }
 
 #[test]
-fn cluster_mode_says_what_works_and_fails() {
+fn without_export_and_without_a_kubeconfig_the_failure_says_what_to_do() {
     let output = run(&VALID_CREATE);
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty());
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(stderr.lines().count(), 1);
-    assert!(stderr.contains("--export"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("no kubeconfig found") && stderr.contains("--export"),
+        "{stderr}"
+    );
 }

@@ -1,11 +1,24 @@
 //! `flux-receiver create NAME`: build a Receiver and print or apply it.
+//!
+//! Applying is a server-side apply (field manager `flux-receiver`), then a
+//! watch, started from the apply's own answer, until the controller reports
+//! the new generation Ready (or not), within `--timeout`.
 
+use k8s_openapi::api::core::v1::Secret;
+use kube::api::{Api, Patch, PatchParams};
+use receiver::api::Readiness;
 use receiver::manifest::{self, ReceiverOptions};
+use receiver::{GoDuration, Receiver, webhook_url};
 
 use crate::cli::{CreateArgs, GlobalArgs};
-use crate::commands::{cluster_mode_unavailable, label_map};
-use crate::error::CliResult;
+use crate::cluster::address::{self, WebhookBase};
+use crate::cluster::error::Action;
+use crate::cluster::wait::{WaitEnd, watch_until};
+use crate::cluster::{Cluster, FIELD_MANAGER};
+use crate::commands::{block_on, label_map};
+use crate::error::{CliError, CliResult};
 use crate::output;
+use crate::progress::{self, Waiting};
 
 /// Runs `create`.
 pub fn run(global: &GlobalArgs, args: &CreateArgs) -> CliResult {
@@ -24,5 +37,95 @@ pub fn run(global: &GlobalArgs, args: &CreateArgs) -> CliResult {
     if args.export {
         return output::print(&manifest::export(&receiver));
     }
-    Err(cluster_mode_unavailable("create"))
+    block_on(apply(global, args, &receiver))
+}
+
+async fn apply(global: &GlobalArgs, args: &CreateArgs, receiver: &Receiver) -> CliResult {
+    let cluster = Cluster::connect(global).await?;
+    let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
+    let api: Api<Receiver> = Api::namespaced(cluster.client.clone(), namespace);
+
+    progress::action(&format!("applying Receiver {namespace}/{name}"));
+    let params = PatchParams::apply(FIELD_MANAGER).force();
+    let action = Action::object("patch", "receivers", namespace, name);
+    let patch = Patch::Apply(receiver);
+    let applied = cluster.call(&action, || api.patch(name, &params, &patch)).await?;
+    if args.no_wait {
+        return output::println(&format!(
+            "✔ Receiver {namespace}/{name} applied (not waiting for it to become ready)"
+        ));
+    }
+
+    let waiting = Waiting::start(&format!("waiting for Receiver {namespace}/{name} to become ready"));
+    let verdict = watch_until(&cluster, &api, "receivers", applied, |r| match r.readiness() {
+        Readiness::Pending => None,
+        verdict => Some(verdict),
+    })
+    .await;
+    waiting.finish();
+    match verdict? {
+        Ok(Readiness::Ready { webhook_path }) => {
+            let base = webhook_base(&cluster, global, args, namespace).await;
+            print_ready(namespace, name, &webhook_path, base.as_ref())
+        }
+        Ok(Readiness::NotReady { reason, message }) => Err(CliError::failure(format!(
+            "Receiver {namespace}/{name} is not ready: {reason}: {message}"
+        ))),
+        Ok(Readiness::Pending) => unreachable!("the wait ends only on a verdict"),
+        Err(WaitEnd::TimedOut(last)) => Err(CliError::failure(format!(
+            "timed out after {} waiting for Receiver {namespace}/{name} to become ready ({})",
+            GoDuration(cluster.timeout()),
+            last_state(&last)
+        ))),
+        Err(WaitEnd::Deleted) => Err(CliError::failure(format!(
+            "Receiver {namespace}/{name} was deleted while waiting for it"
+        ))),
+    }
+}
+
+/// Where the hook is reachable: `--hostname`, else the token Secret's
+/// annotation, else an exposing Service.
+async fn webhook_base(
+    cluster: &Cluster,
+    global: &GlobalArgs,
+    args: &CreateArgs,
+    namespace: &str,
+) -> Option<WebhookBase> {
+    if let Some(host) = &args.hostname {
+        return Some(WebhookBase {
+            url: host.clone(),
+            source: "--hostname".into(),
+        });
+    }
+    if let Some(secret_name) = &args.secret_ref {
+        let secrets: Api<Secret> = Api::namespaced(cluster.client.clone(), namespace);
+        let action = Action::object("get", "secrets", namespace, secret_name);
+        if let Ok(Some(secret)) = cluster.call(&action, || secrets.get_opt(secret_name)).await
+            && let Some(base) = address::from_secret(&secret)
+        {
+            return Some(base);
+        }
+    }
+    address::from_services(cluster, &global.flux_namespace).await
+}
+
+fn print_ready(namespace: &str, name: &str, path: &str, base: Option<&WebhookBase>) -> CliResult {
+    let mut text = format!("✔ Receiver {namespace}/{name} is ready\n  webhook path: {path}\n");
+    match base {
+        Some(base) => {
+            text.push_str(&format!("  webhook URL:  {}\n", webhook_url(&base.url, path)));
+            text.push_str(&format!("                (address from {})\n", base.source));
+        }
+        None => progress::note(
+            "no external address known: run `flux-receiver expose`, or pass --hostname, to get the full URL",
+        ),
+    }
+    output::print(&text)
+}
+
+fn last_state(receiver: &Receiver) -> String {
+    match receiver.status.as_ref().and_then(|s| s.ready_condition()) {
+        Some(c) => format!("last condition: Ready={} {}: {}", c.status, c.reason, c.message),
+        None => "the controller has not reported on it; is the notification-controller running?".into(),
+    }
 }

@@ -38,10 +38,12 @@ pub(crate) fn label_map(labels: &[(String, String)]) -> CliResult<BTreeMap<Strin
     Ok(map)
 }
 
-/// The error for a command run without `--export` while cluster support is
-/// not built in yet: clear about what works today.
-pub(crate) fn cluster_mode_unavailable(command: &str) -> CliError {
-    CliError::failure(format!(
-        "{command}: applying to a cluster is not supported by this build yet; add --export to print the manifest instead"
-    ))
+/// Runs a cluster operation to completion. The runtime is built only here,
+/// so offline commands (`--export`, `url`) never pay for it.
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a single-threaded tokio runtime can always be built")
+        .block_on(future)
 }

@@ -1,35 +1,209 @@
 //! `flux-receiver secret NAME`: a webhook token Secret.
+//!
+//! In a cluster the command never loses a token: an existing Secret keeps
+//! its token unless a new one is given, and a *different* token replaces it
+//! only with `--force` or a yes at the prompt, because the hook URL moves
+//! with the token and the provider's webhook would point at a dead path.
 
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+
+use k8s_openapi::ByteString;
+use k8s_openapi::api::core::v1::Secret;
+use kube::api::{Api, Patch, PatchParams};
 use receiver::manifest::{self, SecretOptions};
+use receiver::signature::tokens_equal;
 
 use crate::cli::{GlobalArgs, SecretArgs};
-use crate::commands::{cluster_mode_unavailable, label_map};
+use crate::cluster::error::Action;
+use crate::cluster::{Cluster, FIELD_MANAGER};
+use crate::commands::{block_on, label_map};
 use crate::error::{CliError, CliResult};
 use crate::input::TokenSource;
 use crate::output;
+use crate::progress;
 
 /// Runs `secret`.
 pub fn run(global: &GlobalArgs, args: &SecretArgs) -> CliResult {
     let labels = label_map(&args.labels)?;
-    let supplied = TokenSource::from_flags(args.token.as_deref(), args.token_file.as_deref()).read()?;
-    let token = match supplied {
-        Some(token) => token,
-        None => receiver::token::generate().map_err(|e| CliError::failure(e.to_string()))?,
-    };
-    let options = SecretOptions {
+    let source = TokenSource::from_args(args);
+    let supplied = source.read()?;
+    let mut options = SecretOptions {
         name: args.name.clone(),
         namespace: global.namespace.clone(),
         labels,
         provider: Some(args.provider),
-        token,
+        token: String::new(),
         hostname: args.hostname.clone(),
         receiver_name: args.receiver_name.clone(),
         email_claim: args.email_claim.clone(),
         audience_claim: args.audience_claim.clone(),
     };
-    let secret = manifest::secret(&options)?;
     if args.export {
-        return output::print(&manifest::export_secret(&secret));
+        options.token = match supplied {
+            Some(token) => token,
+            None => generate()?,
+        };
+        return output::print(&manifest::export_secret(&manifest::secret(&options)?));
     }
-    Err(cluster_mode_unavailable("secret"))
+    if matches!(source, TokenSource::Flag(_)) {
+        progress::warn(
+            "--token is visible to other users of this machine (ps, shell history); prefer --token-file or --token-stdin",
+        );
+    }
+    // Validate the combination offline before any request.
+    manifest::secret(&SecretOptions {
+        token: "validation".into(),
+        ..options.clone()
+    })?;
+    block_on(apply(global, args, options, supplied))
+}
+
+fn generate() -> CliResult<String> {
+    receiver::token::generate().map_err(|e| CliError::failure(e.to_string()))
+}
+
+/// How the token in the written Secret came about.
+enum TokenFate {
+    Generated,
+    Supplied,
+    Kept,
+    Replaced,
+}
+
+async fn apply(
+    global: &GlobalArgs,
+    args: &SecretArgs,
+    mut options: SecretOptions,
+    supplied: Option<String>,
+) -> CliResult {
+    let cluster = Cluster::connect(global).await?;
+    let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
+    let api: Api<Secret> = Api::namespaced(cluster.client.clone(), namespace);
+    let params = PatchParams::apply(FIELD_MANAGER).force();
+    loop {
+        let existing = cluster
+            .call(&Action::object("get", "secrets", namespace, name), || api.get_opt(name))
+            .await?;
+        let existing_token = existing.as_ref().and_then(token_of);
+        let fate = match (&supplied, &existing_token) {
+            (Some(new), Some(old)) if tokens_equal(new, old) => TokenFate::Kept,
+            (Some(_), Some(_)) => {
+                confirm_replacement(namespace, name, args.force)?;
+                TokenFate::Replaced
+            }
+            (Some(_), None) => TokenFate::Supplied,
+            (None, Some(_)) => TokenFate::Kept,
+            (None, None) => TokenFate::Generated,
+        };
+        options.token = match (&fate, &supplied, &existing_token) {
+            (TokenFate::Generated, _, _) => generate()?,
+            (_, Some(token), _) | (TokenFate::Kept, None, Some(token)) => token.clone(),
+            _ => unreachable!("every fate has a token"),
+        };
+        let mut desired = as_applied(manifest::secret(&options)?);
+        // Apply only over the version we decided on: a concurrent change to
+        // the token must be seen, not overwritten.
+        desired.metadata.resource_version = existing.as_ref().and_then(|s| s.metadata.resource_version.clone());
+        progress::action(&format!("applying Secret {namespace}/{name}"));
+        let action = Action::object("patch", "secrets", namespace, name);
+        let patch = Patch::Apply(&desired);
+        let written = cluster
+            .call(&action, || async {
+                match api.patch(name, &params, &patch).await {
+                    Ok(secret) => Ok(Some(secret)),
+                    Err(kube::Error::Api(status)) if status.code == 409 => Ok(None),
+                    Err(err) => Err(err),
+                }
+            })
+            .await?;
+        let Some(written) = written else {
+            cluster.trace("the Secret changed while we worked; reading it again");
+            continue;
+        };
+        let verb = match (&existing, &fate) {
+            (None, _) => "created",
+            (Some(old), _) if old.metadata.resource_version == written.metadata.resource_version => "unchanged",
+            _ => "updated",
+        };
+        return report(namespace, name, verb, &fate, &options, args.show_token);
+    }
+}
+
+/// Refuses, or asks on a terminal, before a different token replaces the old one.
+fn confirm_replacement(namespace: &str, name: &str, force: bool) -> CliResult {
+    if force {
+        return Ok(());
+    }
+    let consequence = format!(
+        "Secret {namespace}/{name} already holds a different token; replacing it changes the hook URL of every \
+         Receiver using it, and the provider's webhook will point at a dead path until it is updated"
+    );
+    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        let confirmed = dialoguer::Confirm::new()
+            .with_prompt(format!("{consequence}. Replace the token?"))
+            .default(false)
+            .interact()
+            .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
+        if confirmed {
+            return Ok(());
+        }
+        return Err(CliError::failure(format!(
+            "kept the existing token of Secret {namespace}/{name}"
+        )));
+    }
+    Err(CliError::failure(format!(
+        "{consequence}; re-run with --force to replace it"
+    )))
+}
+
+/// The token in a Secret read from the cluster, if it has a readable one.
+pub fn token_of(secret: &Secret) -> Option<String> {
+    let bytes = &secret.data.as_ref()?.get("token")?.0;
+    String::from_utf8(bytes.clone()).ok().filter(|t| !t.is_empty())
+}
+
+/// The exported form keeps flux's `stringData`; the applied form uses `data`,
+/// which server-side apply tracks field by field.
+fn as_applied(mut secret: Secret) -> Secret {
+    let string_data = secret.string_data.take().unwrap_or_default();
+    let data: BTreeMap<String, ByteString> = string_data
+        .into_iter()
+        .map(|(key, value)| (key, ByteString(value.into_bytes())))
+        .collect();
+    secret.data = Some(data);
+    secret
+}
+
+fn report(namespace: &str, name: &str, verb: &str, fate: &TokenFate, options: &SecretOptions, show: bool) -> CliResult {
+    let mut text = format!("✔ Secret {namespace}/{name} {verb}\n");
+    let token_note = match fate {
+        TokenFate::Generated => "generated (32 random bytes, hex)",
+        TokenFate::Supplied => "as given",
+        TokenFate::Kept => "kept",
+        TokenFate::Replaced => "replaced: update the provider's webhook secret and URL now",
+    };
+    if show {
+        text.push_str(&format!("  token: {}\n", options.token));
+    } else {
+        text.push_str(&format!("  token: {token_note} (print it with --show-token)\n"));
+    }
+    if let Some(url) = options.webhook_url() {
+        let receiver = options.receiver_name.as_deref().unwrap_or(&options.name);
+        text.push_str(&format!("  webhook URL: {url} (for Receiver '{receiver}')\n"));
+    }
+    output::print(&text)
+}
+
+impl<'a> TokenSource<'a> {
+    /// The token source chosen by `secret`'s flags.
+    pub fn from_args(args: &'a SecretArgs) -> TokenSource<'a> {
+        if args.token_stdin {
+            TokenSource::Stdin
+        } else if args.token_prompt {
+            TokenSource::Prompt
+        } else {
+            TokenSource::from_flags(args.token.as_deref(), args.token_file.as_deref())
+        }
+    }
 }

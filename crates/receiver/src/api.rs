@@ -165,3 +165,102 @@ impl ReceiverStatus {
         self.conditions.iter().find(|c| c.type_ == READY_CONDITION)
     }
 }
+
+/// What the controller says about a Receiver's current generation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Readiness {
+    /// Ready=True: the hook is served at `webhook_path`.
+    Ready {
+        /// `status.webhookPath`.
+        webhook_path: String,
+    },
+    /// Ready=False: the controller gave up on this generation.
+    NotReady {
+        /// The condition's reason, e.g. `TokenNotFound`.
+        reason: String,
+        /// The condition's message.
+        message: String,
+    },
+    /// No verdict yet for the current generation.
+    Pending,
+}
+
+impl Receiver {
+    /// The Ready verdict for the current generation; a condition written for
+    /// an older generation (before our last change) counts as pending.
+    pub fn readiness(&self) -> Readiness {
+        let Some(status) = &self.status else {
+            return Readiness::Pending;
+        };
+        let Some(condition) = status.ready_condition() else {
+            return Readiness::Pending;
+        };
+        let observed = condition.observed_generation.or(status.observed_generation);
+        if let (Some(generation), Some(observed)) = (self.metadata.generation, observed)
+            && observed < generation
+        {
+            return Readiness::Pending;
+        }
+        match condition.status.as_str() {
+            "True" => Readiness::Ready {
+                webhook_path: status.webhook_path.clone().unwrap_or_default(),
+            },
+            "False" => Readiness::NotReady {
+                reason: condition.reason.clone(),
+                message: condition.message.clone(),
+            },
+            _ => Readiness::Pending,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn receiver_with(status: serde_json::Value, generation: i64) -> Receiver {
+        serde_json::from_value(serde_json::json!({
+            "apiVersion": "notification.toolkit.fluxcd.io/v1", "kind": "Receiver",
+            "metadata": {"name": "r", "namespace": "ns", "generation": generation},
+            "spec": {"type": "github", "resources": [{"kind": "GitRepository", "name": "a"}]},
+            "status": status
+        }))
+        .unwrap()
+    }
+
+    fn condition(status: &str, reason: &str, observed: i64) -> serde_json::Value {
+        serde_json::json!({"type": "Ready", "status": status, "reason": reason, "message": "m",
+                           "lastTransitionTime": "2026-01-01T00:00:00Z", "observedGeneration": observed})
+    }
+
+    #[test]
+    fn readiness_follows_the_current_generation() {
+        let ready = receiver_with(
+            serde_json::json!({"conditions": [condition("True", "Succeeded", 2)], "webhookPath": "/hook/x"}),
+            2,
+        );
+        assert_eq!(
+            ready.readiness(),
+            Readiness::Ready {
+                webhook_path: "/hook/x".into()
+            }
+        );
+        let stale = receiver_with(
+            serde_json::json!({"conditions": [condition("True", "Succeeded", 1)]}),
+            2,
+        );
+        assert_eq!(stale.readiness(), Readiness::Pending);
+        let failed = receiver_with(
+            serde_json::json!({"conditions": [condition("False", "TokenNotFound", 2)]}),
+            2,
+        );
+        assert_eq!(
+            failed.readiness(),
+            Readiness::NotReady {
+                reason: "TokenNotFound".into(),
+                message: "m".into()
+            }
+        );
+        assert_eq!(receiver_with(serde_json::json!({}), 1).readiness(), Readiness::Pending);
+    }
+}
