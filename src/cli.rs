@@ -58,9 +58,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_hint = ValueHint::FilePath, value_name = "FILE")]
     pub kubeconfig: Option<PathBuf>,
 
-    /// The kubeconfig context to use
-    #[arg(long, global = true, value_name = "CONTEXT")]
-    pub context: Option<String>,
+    /// The kubeconfig context to use (list and get accept several)
+    #[arg(long, global = true, value_name = "CONTEXT", action = clap::ArgAction::Append)]
+    pub context: Vec<String>,
 
     /// How long to wait for the cluster (Go duration, e.g. 30s, 5m)
     #[arg(long, global = true, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
@@ -90,9 +90,118 @@ pub enum Command {
     /// Expose the notification-controller's webhook port as a Service
     #[command(after_help = EXPOSE_EXAMPLES)]
     Expose(ExposeArgs),
+    /// List Receivers with their full, pasteable hook URLs
+    #[command(visible_alias = "ls", after_help = LIST_EXAMPLES)]
+    List(ListArgs),
+    /// Show one Receiver in detail (without a name: the same as list)
+    Get(GetArgs),
+    /// Delete a Receiver (asks first on a terminal)
+    Delete(DeleteArgs),
+    /// Suspend a Receiver: its webhook answers 503 until resumed
+    Suspend(NameArgs),
+    /// Resume a suspended Receiver and wait for it to reconcile
+    Resume(NameArgs),
+    /// Ask the controller to reconcile a Receiver now, and wait for it
+    Reconcile(NameArgs),
+    /// Print Receivers in flux's export format
+    Export(ExportArgs),
     /// Print a shell completion script
     #[command(after_help = COMPLETION_EXAMPLES)]
     Completion(CompletionArgs),
+}
+
+const LIST_EXAMPLES: &str = "\
+Examples:
+  # Every Receiver in every namespace, with the URL to paste into the provider
+  flux-receiver list -A
+
+  # flux get receivers, as flux prints it
+  flux-receiver list -o status
+
+  # Several clusters at once
+  flux-receiver list -A --context prod-eu --context prod-us";
+
+/// Output formats of `list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// NAME, TYPE, READY and the full hook URL
+    Table,
+    /// flux get receivers: NAME, SUSPENDED, READY, MESSAGE
+    Status,
+    /// Everything: events, resources, Secret, URL, message
+    Wide,
+    /// One JSON object per Receiver, in an array
+    Json,
+    /// The same as YAML
+    Yaml,
+}
+
+/// `list`: which Receivers and how to show them.
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// List Receivers in all namespaces
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table, value_name = "FORMAT")]
+    pub output: OutputFormat,
+
+    /// Only Receivers with these labels (key=value, key!=value, key, !key; comma-separated)
+    #[arg(short = 'l', long, value_name = "SELECTOR", value_parser = parse_selector)]
+    pub selector: Option<String>,
+
+    /// Host (or base URL) the webhooks are reachable at, overriding what the cluster says
+    #[arg(long, value_name = "HOST", value_parser = parse_hostname)]
+    pub hostname: Option<String>,
+
+    /// Query every context in the kubeconfig
+    #[arg(long)]
+    pub all_contexts: bool,
+}
+
+/// `get [NAME]`.
+#[derive(Debug, Clone, Args)]
+pub struct GetArgs {
+    /// Name of the Receiver (omit to list them all)
+    #[arg(value_parser = parse_object_name)]
+    pub name: Option<String>,
+
+    /// How to list when no name is given.
+    #[command(flatten)]
+    pub list: ListArgs,
+}
+
+/// A command that acts on one named Receiver.
+#[derive(Debug, Clone, Args)]
+pub struct NameArgs {
+    /// Name of the Receiver
+    #[arg(value_parser = parse_object_name)]
+    pub name: String,
+}
+
+/// `delete NAME`.
+#[derive(Debug, Clone, Args)]
+pub struct DeleteArgs {
+    /// Name of the Receiver
+    #[arg(value_parser = parse_object_name)]
+    pub name: String,
+
+    /// Delete without asking for confirmation
+    #[arg(short = 's', long)]
+    pub silent: bool,
+}
+
+/// `export NAME | --all`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Name of the Receiver
+    #[arg(value_parser = parse_object_name, required_unless_present = "all", conflicts_with = "all")]
+    pub name: Option<String>,
+
+    /// Export every Receiver in the namespace
+    #[arg(long)]
+    pub all: bool,
 }
 
 const CREATE_EXAMPLES: &str = "\
@@ -386,6 +495,26 @@ fn parse_non_empty(text: &str) -> Result<String, String> {
 
 fn parse_token(text: &str) -> Result<String, String> {
     receiver::token::normalize(text).map_err(|e| e.to_string())
+}
+
+fn parse_selector(text: &str) -> Result<String, String> {
+    for term in text.split(',') {
+        let term = term.trim();
+        let (key, value) = if let Some((key, value)) = term.split_once("!=") {
+            (key, Some(value))
+        } else if let Some((key, value)) = term.split_once("==") {
+            (key, Some(value))
+        } else if let Some((key, value)) = term.split_once('=') {
+            (key, Some(value))
+        } else {
+            (term.strip_prefix('!').unwrap_or(term), None)
+        };
+        names::validate_label_key(key.trim()).map_err(|e| format!("invalid key in '{term}': {e}"))?;
+        if let Some(value) = value {
+            names::validate_label_value(value.trim()).map_err(|e| format!("invalid value in '{term}': {e}"))?;
+        }
+    }
+    Ok(text.to_string())
 }
 
 fn parse_hostname(text: &str) -> Result<String, String> {

@@ -12,6 +12,7 @@ pub mod generate;
 pub mod input;
 pub mod output;
 pub mod progress;
+pub mod render;
 
 use std::process::ExitCode;
 

@@ -3,11 +3,13 @@
 //! In order: `--hostname`; the URL in the token Secret's
 //! `notification.toolkit.fluxcd.io/webhook` annotation; a LoadBalancer or
 //! NodePort Service in the Flux namespace that routes to the
-//! notification-controller's webhook port.
+//! notification-controller's webhook port; an Ingress or HTTPRoute in front
+//! of such a Service.
 
 use k8s_openapi::api::core::v1::{Node, Secret, Service};
+use k8s_openapi::api::networking::v1::Ingress;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use kube::api::{Api, ListParams};
+use kube::api::{Api, ApiResource, DynamicObject, ListParams};
 use receiver::api::WEBHOOK_ANNOTATION;
 use receiver::manifest::{CONTROLLER_SELECTOR, WEBHOOK_PORT};
 
@@ -41,7 +43,7 @@ pub fn from_secret(secret: &Secret) -> Option<WebhookBase> {
 
 /// Whether a Service routes to the notification-controller's webhook port;
 /// returns that port entry.
-fn webhook_port(service: &Service) -> Option<&k8s_openapi::api::core::v1::ServicePort> {
+pub fn webhook_port(service: &Service) -> Option<&k8s_openapi::api::core::v1::ServicePort> {
     let spec = service.spec.as_ref()?;
     let (key, value) = CONTROLLER_SELECTOR;
     if spec.selector.as_ref()?.get(key).map(String::as_str) != Some(value) {
@@ -117,28 +119,101 @@ fn http_url(host: &str, port: i32) -> String {
     }
 }
 
-/// Finds the base URL from the cluster's Services (one list request, plus
-/// one for nodes when only a NodePort is available). Failing look-ups only
+/// Finds where the cluster exposes the webhook, in the order operators set
+/// it up: a LoadBalancer Service, a NodePort Service (through a node
+/// address), an Ingress, a Gateway API HTTPRoute. Requests are made lazily,
+/// so the common case (a LoadBalancer) costs one list. Failing look-ups only
 /// mean no address is known: the command does not fail over them.
-pub async fn from_services(cluster: &Cluster, flux_namespace: &str) -> Option<WebhookBase> {
-    let api: Api<Service> = Api::namespaced(cluster.client.clone(), flux_namespace);
-    let action = Action::collection("list", "services", Some(flux_namespace));
-    let params = ListParams::default();
-    let services = match cluster.call(&action, || api.list(&params)).await {
-        Ok(list) => list.items,
-        Err(err) => {
-            cluster.trace(format!("no address from Services: {err}"));
-            return None;
-        }
-    };
+pub async fn discover(cluster: &Cluster, flux_namespace: &str) -> Option<WebhookBase> {
+    let services: Vec<Service> = list_quietly(cluster, Api::namespaced(cluster.client.clone(), flux_namespace), "services", flux_namespace).await;
     if let Some(base) = services.iter().find_map(from_load_balancer) {
         return Some(base);
     }
-    let node_port_service = services.iter().find(|s| {
-        s.spec.as_ref().and_then(|spec| spec.type_.as_deref()) == Some("NodePort") && webhook_port(s).is_some()
-    })?;
-    let nodes = node_list(cluster).await?;
-    from_node_port(node_port_service, &nodes)
+    let node_port_service = services
+        .iter()
+        .find(|s| s.spec.as_ref().and_then(|spec| spec.type_.as_deref()) == Some("NodePort") && webhook_port(s).is_some());
+    if let Some(service) = node_port_service
+        && let Some(nodes) = node_list(cluster).await
+        && let Some(base) = from_node_port(service, &nodes)
+    {
+        return Some(base);
+    }
+    let backends: Vec<&str> = services.iter().filter(|s| webhook_port(s).is_some()).filter_map(|s| s.metadata.name.as_deref()).collect();
+    if backends.is_empty() {
+        return None;
+    }
+    let ingresses: Vec<Ingress> = list_quietly(cluster, Api::namespaced(cluster.client.clone(), flux_namespace), "ingresses", flux_namespace).await;
+    if let Some(base) = from_ingresses(&ingresses, &backends) {
+        return Some(base);
+    }
+    let routes_api: Api<DynamicObject> = Api::namespaced_with(cluster.client.clone(), flux_namespace, &http_route_resource());
+    let routes = list_quietly(cluster, routes_api, "httproutes", flux_namespace).await;
+    from_http_routes(&routes, &backends)
+}
+
+async fn list_quietly<K>(cluster: &Cluster, api: Api<K>, resource: &str, namespace: &str) -> Vec<K>
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    let action = Action::collection("list", resource, Some(namespace));
+    let params = ListParams::default();
+    match cluster.call(&action, || api.list(&params)).await {
+        Ok(list) => list.items,
+        Err(err) => {
+            cluster.trace(format!("no address from {resource}: {err}"));
+            Vec::new()
+        }
+    }
+}
+
+/// The Gateway API HTTPRoute resource (a CRD, so not in k8s-openapi).
+fn http_route_resource() -> ApiResource {
+    ApiResource {
+        group: "gateway.networking.k8s.io".into(),
+        version: "v1".into(),
+        api_version: "gateway.networking.k8s.io/v1".into(),
+        kind: "HTTPRoute".into(),
+        plural: "httproutes".into(),
+    }
+}
+
+/// An Ingress rule whose backend is one of the webhook Services: its host,
+/// with https when the Ingress has TLS for that host.
+pub fn from_ingresses(ingresses: &[Ingress], backends: &[&str]) -> Option<WebhookBase> {
+    ingresses.iter().find_map(|ingress| {
+        let spec = ingress.spec.as_ref()?;
+        let rule = spec.rules.as_ref()?.iter().find(|rule| {
+            rule.http.as_ref().is_some_and(|http| {
+                http.paths.iter().any(|path| {
+                    path.backend.service.as_ref().is_some_and(|service| backends.contains(&service.name.as_str()))
+                })
+            })
+        })?;
+        let host = rule.host.clone()?;
+        let tls = spec.tls.iter().flatten().any(|tls| tls.hosts.iter().flatten().any(|h| *h == host));
+        Some(WebhookBase {
+            url: format!("{}://{host}", if tls { "https" } else { "http" }),
+            source: format!("Ingress '{}'", ingress.metadata.name.as_deref().unwrap_or_default()),
+        })
+    })
+}
+
+/// An HTTPRoute with a backendRef to one of the webhook Services: its first
+/// hostname, over https (gateways terminate TLS for webhooks in practice).
+pub fn from_http_routes(routes: &[DynamicObject], backends: &[&str]) -> Option<WebhookBase> {
+    routes.iter().find_map(|route| {
+        let spec = route.data.get("spec")?;
+        let routes_to_webhook = spec.get("rules")?.as_array()?.iter().any(|rule| {
+            rule.get("backendRefs").and_then(|refs| refs.as_array()).is_some_and(|refs| {
+                refs.iter().any(|r| r.get("name").and_then(|n| n.as_str()).is_some_and(|n| backends.contains(&n)))
+            })
+        });
+        let host = spec.get("hostnames")?.as_array()?.first()?.as_str()?;
+        routes_to_webhook.then(|| WebhookBase {
+            url: format!("https://{host}"),
+            source: format!("HTTPRoute '{}'", route.metadata.name.as_deref().unwrap_or_default()),
+        })
+    })
 }
 
 /// All nodes (one request); `None` when they cannot be listed.

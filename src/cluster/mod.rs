@@ -8,6 +8,8 @@
 
 pub mod address;
 pub mod error;
+pub mod inventory;
+pub mod list;
 pub mod wait;
 
 use std::future::Future;
@@ -44,8 +46,18 @@ impl Cluster {
     /// `--context`, or the in-cluster service account when there is no
     /// kubeconfig at all. Nothing is sent to the server yet.
     pub async fn connect(global: &GlobalArgs) -> CliResult<Cluster> {
+        if global.context.len() > 1 {
+            return Err(CliError::usage(
+                "--context may be given once for this command (only list and get query several clusters)",
+            ));
+        }
+        Cluster::connect_to(global, global.context.first().map(String::as_str)).await
+    }
+
+    /// Connects to one named context (or the current one).
+    pub async fn connect_to(global: &GlobalArgs, context: Option<&str>) -> CliResult<Cluster> {
         let options = KubeConfigOptions {
-            context: global.context.clone(),
+            context: context.map(str::to_string),
             ..Default::default()
         };
         let mut config = match &global.kubeconfig {
@@ -53,8 +65,8 @@ impl Cluster {
             None => match Config::from_kubeconfig(&options).await {
                 Ok(config) => config,
                 Err(kubeconfig_error) => match Config::incluster() {
-                    Ok(config) if global.context.is_none() => config,
-                    _ => return Err(no_kubeconfig(kubeconfig_error, global.context.as_deref())),
+                    Ok(config) if context.is_none() => config,
+                    _ => return Err(no_kubeconfig(kubeconfig_error, context)),
                 },
             },
         };
@@ -137,6 +149,16 @@ impl Cluster {
             }
         }
     }
+}
+
+/// The names of every context in the kubeconfig (for `--all-contexts`).
+pub fn context_names(global: &GlobalArgs) -> CliResult<Vec<String>> {
+    let kubeconfig = match &global.kubeconfig {
+        Some(path) => Kubeconfig::read_from(path),
+        None => Kubeconfig::read(),
+    }
+    .map_err(|e| CliError::failure(format!("cannot read the kubeconfig: {}", error::sentence(&e))))?;
+    Ok(kubeconfig.contexts.into_iter().map(|c| c.name).collect())
 }
 
 async fn from_file(path: &Path, options: &KubeConfigOptions) -> CliResult<Config> {

@@ -106,7 +106,7 @@ async fn webhook_base(
             return Some(base);
         }
     }
-    address::from_services(cluster, &global.flux_namespace).await
+    address::discover(cluster, &global.flux_namespace).await
 }
 
 fn print_ready(namespace: &str, name: &str, path: &str, base: Option<&WebhookBase>) -> CliResult {

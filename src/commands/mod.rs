@@ -2,7 +2,11 @@
 
 pub mod completion;
 pub mod create;
+pub mod list;
 pub mod expose;
+pub mod export;
+pub mod get;
+pub mod lifecycle;
 pub mod secret;
 pub mod url;
 
@@ -18,6 +22,13 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Secret(args) => secret::run(&cli.global, &args),
         Command::Url(args) => url::run(&cli.global, &args),
         Command::Expose(args) => expose::run(&cli.global, &args),
+        Command::List(args) => list::run(&cli.global, &args),
+        Command::Get(args) => get::run(&cli.global, &args),
+        Command::Delete(args) => lifecycle::delete(&cli.global, &args),
+        Command::Suspend(args) => lifecycle::suspend(&cli.global, &args),
+        Command::Resume(args) => lifecycle::resume(&cli.global, &args),
+        Command::Reconcile(args) => lifecycle::reconcile(&cli.global, &args),
+        Command::Export(args) => export::run(&cli.global, &args),
         Command::Completion(args) => completion::run(&args),
     }
 }

@@ -1,0 +1,253 @@
+//! Everything `list` shows, gathered in a fixed number of requests however
+//! many Receivers there are: Receivers page by page, the Secrets they use in
+//! one paginated list (never one GET per Receiver), and the cluster's webhook
+//! address once.
+
+use std::collections::{HashMap, HashSet};
+
+use k8s_openapi::api::core::v1::Secret;
+use kube::ResourceExt;
+use kube::api::{Api, ListParams};
+use receiver::api::Readiness;
+use receiver::{Receiver, webhook_path, webhook_url};
+use serde::Serialize;
+
+use super::Cluster;
+use super::address::{self, WebhookBase};
+use super::error::Action;
+use super::list;
+use crate::error::CliResult;
+
+/// What to list.
+#[derive(Debug, Clone)]
+pub struct Query<'a> {
+    /// One namespace, or `None` for all.
+    pub namespace: Option<&'a str>,
+    /// A label selector (`team=platform,env!=dev`).
+    pub selector: Option<&'a str>,
+    /// `--hostname`, which overrides every discovered address.
+    pub hostname: Option<&'a str>,
+    /// Where the controller and its Services live.
+    pub flux_namespace: &'a str,
+}
+
+/// Something wrong with a Receiver's hook that its Ready condition may not show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Problem {
+    /// The referenced Secret does not exist.
+    SecretMissing {
+        /// The Secret's name.
+        secret: String,
+    },
+    /// The Secret exists but has no `token`.
+    TokenMissing {
+        /// The Secret's name.
+        secret: String,
+    },
+    /// The controller serves a path other than the Secret's current token
+    /// yields: the token was rotated and the Receiver not yet reconciled, and
+    /// the provider's webhook will break once it is.
+    Drift {
+        /// `status.webhookPath`.
+        served: String,
+        /// The path the Secret's token yields now.
+        expected: String,
+    },
+}
+
+/// One Receiver as the tables show it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiverRow {
+    /// The kubeconfig context, when several clusters are listed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+    /// `spec.type`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The Ready condition's status: True, False or Unknown.
+    pub ready: String,
+    /// `spec.suspend`.
+    pub suspended: bool,
+    /// The Ready condition's message.
+    pub message: String,
+    /// `spec.events`.
+    pub events: Vec<String>,
+    /// `spec.resources` as `Kind/name[.namespace]`.
+    pub resources: Vec<String>,
+    /// `spec.secretRef.name`.
+    pub secret: Option<String>,
+    /// `status.webhookPath`.
+    pub webhook_path: Option<String>,
+    /// The full pasteable URL, when an address is known.
+    pub url: Option<String>,
+    /// A problem with the hook, if any.
+    pub problem: Option<Problem>,
+}
+
+/// The facts about a Secret that matter for rows; the token itself is kept
+/// only long enough to compute paths and is never serialized.
+struct SecretFacts {
+    token: Option<String>,
+    base: Option<WebhookBase>,
+}
+
+/// What `gather` found.
+pub struct Inventory {
+    /// One row per Receiver, sorted by namespace and name.
+    pub rows: Vec<ReceiverRow>,
+    /// Whether some rows lack a URL because no address is known.
+    pub missing_address: bool,
+    /// Caveats to print below the table (e.g. Secrets unreadable).
+    pub notes: Vec<String>,
+}
+
+/// Gathers the rows for `query`.
+pub async fn gather(cluster: &Cluster, query: &Query<'_>) -> CliResult<Inventory> {
+    let receivers: Api<Receiver> = match query.namespace {
+        Some(namespace) => Api::namespaced(cluster.client.clone(), namespace),
+        None => Api::all(cluster.client.clone()),
+    };
+    let mut params = ListParams::default();
+    if let Some(selector) = query.selector {
+        params = params.labels(selector);
+    }
+    let mut found = Vec::new();
+    let action = Action::collection("list", "receivers", query.namespace);
+    list::for_each(cluster, &receivers, &action, &params, |receiver: Receiver| found.push(receiver)).await?;
+
+    let wanted: HashSet<(String, String)> = found
+        .iter()
+        .filter_map(|r| Some((r.namespace()?, r.spec.secret_ref.as_ref()?.name.clone())))
+        .collect();
+    let mut notes = Vec::new();
+    let secrets = if wanted.is_empty() {
+        Some(HashMap::new())
+    } else {
+        match secret_facts(cluster, query.namespace, &wanted).await {
+            Ok(facts) => Some(facts),
+            Err(err) => {
+                notes.push(format!("Secrets not checked ({err}): tokens and drift are unknown"));
+                None
+            }
+        }
+    };
+    let cluster_base = match query.hostname {
+        Some(host) => Some(WebhookBase { url: host.to_string(), source: "--hostname".into() }),
+        None if found.is_empty() => None,
+        None => address::discover(cluster, query.flux_namespace).await,
+    };
+
+    let mut missing_address = false;
+    let mut rows: Vec<ReceiverRow> = found
+        .iter()
+        .map(|receiver| {
+            let row = row_for(receiver, secrets.as_ref(), query.hostname.is_some(), cluster_base.as_ref());
+            missing_address |= row.url.is_none() && row.webhook_path.is_some();
+            row
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    Ok(Inventory { rows, missing_address, notes })
+}
+
+/// Reads the Secrets the Receivers reference, keeping only those.
+async fn secret_facts(
+    cluster: &Cluster,
+    namespace: Option<&str>,
+    wanted: &HashSet<(String, String)>,
+) -> CliResult<HashMap<(String, String), SecretFacts>> {
+    let api: Api<Secret> = match namespace {
+        Some(namespace) => Api::namespaced(cluster.client.clone(), namespace),
+        None => Api::all(cluster.client.clone()),
+    };
+    // Webhook token Secrets are Opaque; skipping the other types keeps large
+    // Helm release and service-account Secrets off the wire.
+    let params = ListParams::default().fields("type=Opaque");
+    let mut facts = HashMap::new();
+    let action = Action::collection("list", "secrets", namespace);
+    list::for_each(cluster, &api, &action, &params, |secret: Secret| {
+        let key = (secret.namespace().unwrap_or_default(), secret.name_any());
+        if wanted.contains(&key) {
+            let token = crate::commands::secret::token_of(&secret);
+            facts.insert(key, SecretFacts { token, base: address::from_secret(&secret) });
+        }
+    })
+    .await?;
+    Ok(facts)
+}
+
+fn row_for(
+    receiver: &Receiver,
+    secrets: Option<&HashMap<(String, String), SecretFacts>>,
+    hostname_given: bool,
+    cluster_base: Option<&WebhookBase>,
+) -> ReceiverRow {
+    let namespace = receiver.namespace().unwrap_or_default();
+    let name = receiver.name_any();
+    let status = receiver.status.as_ref();
+    let condition = status.and_then(|s| s.ready_condition());
+    let served = status.and_then(|s| s.webhook_path.clone()).filter(|p| !p.is_empty());
+    let secret_name = receiver.spec.secret_ref.as_ref().map(|s| s.name.clone());
+    let facts = secret_name.as_ref().and_then(|secret| secrets?.get(&(namespace.clone(), secret.clone())));
+
+    let problem = match (&secret_name, secrets, facts) {
+        (Some(secret), Some(_), None) => Some(Problem::SecretMissing { secret: secret.clone() }),
+        (Some(secret), Some(_), Some(SecretFacts { token: None, .. })) => {
+            Some(Problem::TokenMissing { secret: secret.clone() })
+        }
+        (Some(_), Some(_), Some(SecretFacts { token: Some(token), .. })) => {
+            let expected = webhook_path(token, &name, &namespace);
+            served.as_ref().filter(|served| **served != expected).map(|served| Problem::Drift {
+                served: served.clone(),
+                expected,
+            })
+        }
+        (None, _, _) if receiver.spec.provider() == Some(receiver::ProviderType::GenericOidc) => {
+            let expected = webhook_path("", &name, &namespace);
+            served.as_ref().filter(|served| **served != expected).map(|served| Problem::Drift {
+                served: served.clone(),
+                expected,
+            })
+        }
+        _ => None,
+    };
+
+    // --hostname overrides; else the Secret's own annotation; else the cluster's address.
+    let secret_base = if hostname_given { None } else { facts.and_then(|f| f.base.as_ref()) };
+    let base = secret_base.or(cluster_base);
+    let url = served.as_ref().zip(base).map(|(path, base)| webhook_url(&base.url, path));
+    let ready = match receiver.readiness() {
+        Readiness::Ready { .. } => "True",
+        Readiness::NotReady { .. } => "False",
+        Readiness::Pending => "Unknown",
+    };
+    ReceiverRow {
+        context: None,
+        namespace: namespace.clone(),
+        name,
+        type_: receiver.spec.type_.clone(),
+        ready: ready.to_string(),
+        suspended: receiver.spec.is_suspended(),
+        message: condition.map(|c| c.message.clone()).unwrap_or_default(),
+        events: receiver.spec.events.clone(),
+        resources: receiver
+            .spec
+            .resources
+            .iter()
+            .map(|r| match &r.namespace {
+                Some(ns) => format!("{}/{}.{ns}", r.kind, r.name),
+                None => format!("{}/{}", r.kind, r.name),
+            })
+            .collect(),
+        secret: secret_name,
+        webhook_path: served,
+        url,
+        problem,
+    }
+}

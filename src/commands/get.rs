@@ -1,0 +1,137 @@
+//! `flux-receiver get NAME`: one Receiver in detail, including whether its
+//! Secret and the objects it triggers exist (never the token itself).
+
+use k8s_openapi::api::core::v1::Secret;
+use kube::api::{Api, ApiResource, DynamicObject};
+use receiver::api::Readiness;
+use receiver::{Receiver, ResourceKind, webhook_path, webhook_url};
+
+use crate::cli::{GetArgs, GlobalArgs};
+use crate::cluster::Cluster;
+use crate::cluster::address::{self, WebhookBase};
+use crate::cluster::error::Action;
+use crate::commands::{block_on, list, secret::token_of};
+use crate::error::{CliError, CliResult};
+use crate::output;
+
+/// Runs `get`.
+pub fn run(global: &GlobalArgs, args: &GetArgs) -> CliResult {
+    match &args.name {
+        None => list::run(global, &args.list),
+        Some(name) => block_on(detail(global, args, name)),
+    }
+}
+
+async fn detail(global: &GlobalArgs, args: &GetArgs, name: &str) -> CliResult {
+    let cluster = Cluster::connect(global).await?;
+    let namespace = global.namespace.as_str();
+    let api: Api<Receiver> = Api::namespaced(cluster.client.clone(), namespace);
+    let receiver = cluster
+        .call(&Action::object("get", "receivers", namespace, name), || api.get_opt(name))
+        .await?
+        .ok_or_else(|| CliError::failure(format!("Receiver {namespace}/{name} not found")))?;
+
+    let mut lines = vec![("Receiver", format!("{namespace}/{name}"))];
+    let type_line = match receiver.spec.provider() {
+        Some(provider) => format!("{provider} ({})", provider.info().description),
+        None => format!("{} (not a type this tool knows)", receiver.spec.type_),
+    };
+    lines.push(("Type", type_line));
+    lines.push(("Events", if receiver.spec.events.is_empty() { "all".into() } else { receiver.spec.events.join(", ") }));
+    if let Some(filter) = &receiver.spec.resource_filter {
+        lines.push(("Resource filter", filter.clone()));
+    }
+    for reference in &receiver.spec.resources {
+        lines.push(("Resource", resource_line(&cluster, namespace, reference).await));
+    }
+
+    let mut secret_base = None;
+    let mut expected_path = None;
+    match &receiver.spec.secret_ref {
+        Some(secret_ref) => {
+            let secrets: Api<Secret> = Api::namespaced(cluster.client.clone(), namespace);
+            let action = Action::object("get", "secrets", namespace, &secret_ref.name);
+            let line = match cluster.call(&action, || secrets.get_opt(&secret_ref.name)).await {
+                Ok(Some(secret)) => {
+                    secret_base = address::from_secret(&secret);
+                    match token_of(&secret) {
+                        Some(token) => {
+                            expected_path = Some(webhook_path(&token, name, namespace));
+                            format!("{} (has a token)", secret_ref.name)
+                        }
+                        None => format!("{} (✗ has no 'token' key)", secret_ref.name),
+                    }
+                }
+                Ok(None) => format!("{} (✗ not found)", secret_ref.name),
+                Err(err) => format!("{} (cannot read it: {err})", secret_ref.name),
+            };
+            lines.push(("Secret", line));
+        }
+        None => lines.push(("Secret", "none (generic-oidc)".into())),
+    }
+    lines.push(("Suspended", receiver.spec.is_suspended().to_string()));
+    if let Some(interval) = &receiver.spec.interval {
+        lines.push(("Interval", interval.clone()));
+    }
+    let status = receiver.status.clone().unwrap_or_default();
+    for condition in &status.conditions {
+        lines.push(("Condition", format!("{}={} {}: {}", condition.type_, condition.status, condition.reason, condition.message)));
+    }
+    let ready = matches!(receiver.readiness(), Readiness::Ready { .. });
+    if let Some(path) = status.webhook_path.as_deref().filter(|p| !p.is_empty()) {
+        lines.push(("Webhook path", path.to_string()));
+        let base = match &args.list.hostname {
+            Some(host) => Some(WebhookBase { url: host.clone(), source: "--hostname".into() }),
+            None => match secret_base {
+                Some(base) => Some(base),
+                None => address::discover(&cluster, &global.flux_namespace).await,
+            },
+        };
+        match base {
+            Some(base) => lines.push(("Webhook URL", format!("{} (address from {})", webhook_url(&base.url, path), base.source))),
+            None => lines.push(("Webhook URL", "unknown: no exposed address (see `flux-receiver expose`)".into())),
+        }
+        if let Some(expected) = expected_path.filter(|expected| expected != path) {
+            lines.push((
+                "Drift",
+                format!("✗ the Secret's token now yields {expected}; the served path changes when the Receiver reconciles"),
+            ));
+        }
+    } else if !ready {
+        lines.push(("Webhook path", "none yet (the Receiver is not ready)".into()));
+    }
+    let width = lines.iter().map(|(label, _)| label.len()).max().unwrap_or(0) + 1;
+    let text: String = lines.iter().map(|(label, value)| format!("{:<width$} {value}\n", format!("{label}:"))).collect();
+    output::print(&text)
+}
+
+async fn resource_line(cluster: &Cluster, namespace: &str, reference: &receiver::api::CrossNamespaceObjectReference) -> String {
+    let target_namespace = reference.namespace.as_deref().unwrap_or(namespace);
+    let shown = match &reference.namespace {
+        Some(ns) => format!("{}/{}.{ns}", reference.kind, reference.name),
+        None => format!("{}/{}", reference.kind, reference.name),
+    };
+    if reference.name == "*" {
+        return format!("{shown} (selected by labels {:?})", reference.match_labels);
+    }
+    let Ok(kind) = reference.kind.parse::<ResourceKind>() else {
+        return format!("{shown} (unknown kind)");
+    };
+    let api_version = reference.api_version.clone().unwrap_or_else(|| kind.api_version().to_string());
+    let (group, version) = api_version.split_once('/').unwrap_or(("", api_version.as_str()));
+    let resource = ApiResource {
+        group: group.into(),
+        version: version.into(),
+        api_version: api_version.clone(),
+        kind: kind.as_str().into(),
+        plural: kind.plural(),
+    };
+    let api: Api<DynamicObject> = Api::namespaced_with(cluster.client.clone(), target_namespace, &resource);
+    let plural = kind.plural();
+    let action = Action::object("get", &plural, target_namespace, &reference.name);
+    match cluster.call(&action, || api.get_opt(&reference.name)).await {
+        Ok(Some(_)) => format!("{shown} (exists)"),
+        Ok(None) => format!("{shown} (✗ not found)"),
+        Err(err) => format!("{shown} (cannot check: {err})"),
+    }
+}

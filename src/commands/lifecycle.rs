@@ -1,0 +1,144 @@
+//! `delete`, `suspend`, `resume` and `reconcile`, as flux has them.
+
+use std::io::IsTerminal;
+
+use kube::api::{Api, DeleteParams, Patch, PatchParams};
+use receiver::Receiver;
+use receiver::api::{RECONCILE_REQUESTED_AT, Readiness};
+use serde_json::json;
+
+use crate::cli::{DeleteArgs, GlobalArgs, NameArgs};
+use crate::cluster::Cluster;
+use crate::cluster::error::Action;
+use crate::cluster::wait::{WaitEnd, watch_until};
+use crate::commands::block_on;
+use crate::error::{CliError, CliResult};
+use crate::output;
+use crate::progress::{self, Waiting};
+
+/// Runs `delete`.
+pub fn delete(global: &GlobalArgs, args: &DeleteArgs) -> CliResult {
+    let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
+    if !args.silent {
+        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+            return Err(CliError::usage(format!(
+                "refusing to delete Receiver {namespace}/{name} without confirmation; pass --silent to delete non-interactively"
+            )));
+        }
+        let confirmed = dialoguer::Confirm::new()
+            .with_prompt(format!("Delete Receiver {namespace}/{name}? Its webhook URL stops working"))
+            .default(false)
+            .interact()
+            .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
+        if !confirmed {
+            return output::println("nothing deleted");
+        }
+    }
+    block_on(async {
+        let cluster = Cluster::connect(global).await?;
+        let api: Api<Receiver> = Api::namespaced(cluster.client.clone(), namespace);
+        progress::action(&format!("deleting Receiver {namespace}/{name}"));
+        let action = Action::object("delete", "receivers", namespace, name);
+        let params = DeleteParams::default();
+        cluster.call(&action, || api.delete(name, &params)).await?;
+        output::println(&format!("✔ Receiver {namespace}/{name} deleted"))
+    })
+}
+
+/// Runs `suspend`.
+pub fn suspend(global: &GlobalArgs, args: &NameArgs) -> CliResult {
+    block_on(async {
+        let (cluster, api) = connect(global).await?;
+        let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
+        progress::action(&format!("suspending Receiver {namespace}/{name}"));
+        merge_patch(&cluster, &api, namespace, name, json!({"spec": {"suspend": true}})).await?;
+        output::println(&format!("✔ Receiver {namespace}/{name} suspended: its webhook answers 503 until resumed"))
+    })
+}
+
+/// Runs `resume`: unsuspend and request a reconciliation, then wait for it.
+pub fn resume(global: &GlobalArgs, args: &NameArgs) -> CliResult {
+    block_on(async {
+        let (cluster, api) = connect(global).await?;
+        let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
+        progress::action(&format!("resuming Receiver {namespace}/{name}"));
+        let requested_at = now();
+        let patch = json!({
+            "metadata": {"annotations": {RECONCILE_REQUESTED_AT: requested_at}},
+            "spec": {"suspend": null}
+        });
+        let patched = merge_patch(&cluster, &api, namespace, name, patch).await?;
+        wait_for_reconcile(&cluster, &api, patched, &requested_at).await?;
+        output::println(&format!("✔ Receiver {namespace}/{name} resumed"))
+    })
+}
+
+/// Runs `reconcile`: set `reconcile.fluxcd.io/requestedAt` and wait until
+/// the controller reports it handled (`status.lastHandledReconcileAt`).
+pub fn reconcile(global: &GlobalArgs, args: &NameArgs) -> CliResult {
+    block_on(async {
+        let (cluster, api) = connect(global).await?;
+        let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
+        progress::action(&format!("annotating Receiver {namespace}/{name} for reconciliation"));
+        let requested_at = now();
+        let patch = json!({"metadata": {"annotations": {RECONCILE_REQUESTED_AT: requested_at}}});
+        let patched = merge_patch(&cluster, &api, namespace, name, patch).await?;
+        if patched.spec.is_suspended() {
+            return Err(CliError::failure(format!(
+                "Receiver {namespace}/{name} is suspended, so it will not reconcile; resume it first"
+            )));
+        }
+        let reconciled = wait_for_reconcile(&cluster, &api, patched, &requested_at).await?;
+        match reconciled.readiness() {
+            Readiness::NotReady { reason, message } => Err(CliError::failure(format!(
+                "Receiver {namespace}/{name} reconciled but is not ready: {reason}: {message}"
+            ))),
+            _ => {
+                let path = reconciled.status.and_then(|s| s.webhook_path).unwrap_or_default();
+                output::println(&format!("✔ Receiver {namespace}/{name} reconciled\n  webhook path: {path}"))
+            }
+        }
+    })
+}
+
+async fn connect(global: &GlobalArgs) -> CliResult<(Cluster, Api<Receiver>)> {
+    let cluster = Cluster::connect(global).await?;
+    let api = Api::namespaced(cluster.client.clone(), &global.namespace);
+    Ok((cluster, api))
+}
+
+async fn merge_patch(
+    cluster: &Cluster,
+    api: &Api<Receiver>,
+    namespace: &str,
+    name: &str,
+    patch: serde_json::Value,
+) -> CliResult<Receiver> {
+    let action = Action::object("patch", "receivers", namespace, name);
+    let params = PatchParams::default();
+    let patch = Patch::Merge(patch);
+    cluster.call(&action, || api.patch(name, &params, &patch)).await
+}
+
+async fn wait_for_reconcile(cluster: &Cluster, api: &Api<Receiver>, start: Receiver, requested_at: &str) -> CliResult<Receiver> {
+    let waiting = Waiting::start("waiting for the controller to reconcile");
+    let handled = |r: &Receiver| {
+        let status = r.status.as_ref()?;
+        (status.last_handled_reconcile_at.as_deref() == Some(requested_at)).then(|| r.clone())
+    };
+    let end = watch_until(cluster, api, "receivers", start, handled).await;
+    waiting.finish();
+    match end? {
+        Ok(receiver) => Ok(receiver),
+        Err(WaitEnd::TimedOut(_)) => Err(CliError::failure(format!(
+            "timed out after {} waiting for the controller to reconcile; is the notification-controller running?",
+            receiver::GoDuration(cluster.timeout())
+        ))),
+        Err(WaitEnd::Deleted) => Err(CliError::failure("the Receiver was deleted while waiting")),
+    }
+}
+
+/// The current time as the RFC 3339 timestamp Flux writes to requestedAt.
+fn now() -> String {
+    jiff::Timestamp::now().to_string()
+}

@@ -1,0 +1,184 @@
+//! `flux-receiver list` (and `get` without a name): the hook URL table.
+//!
+//! One cluster or several (`--context` repeated, `--all-contexts`), queried
+//! concurrently; an unreachable cluster is reported and the others shown.
+
+use futures::future::join_all;
+
+use crate::cli::{GlobalArgs, ListArgs, OutputFormat};
+use crate::cluster::inventory::{self, Inventory, Problem, Query, ReceiverRow};
+use crate::cluster::{self, Cluster};
+use crate::commands::block_on;
+use crate::error::{CliError, CliResult};
+use crate::output;
+use crate::progress;
+use crate::render::table::{self, Column};
+
+/// Runs `list`.
+pub fn run(global: &GlobalArgs, args: &ListArgs) -> CliResult {
+    let contexts: Vec<Option<String>> = if args.all_contexts {
+        cluster::context_names(global)?.into_iter().map(Some).collect()
+    } else if global.context.is_empty() {
+        vec![None]
+    } else {
+        global.context.iter().cloned().map(Some).collect()
+    };
+    let multi = contexts.len() > 1;
+    let results = block_on(join_all(contexts.iter().map(|context| gather_one(global, args, context.as_deref()))));
+
+    let mut rows = Vec::new();
+    let mut missing_address = false;
+    let mut failures = Vec::new();
+    for (context, result) in contexts.iter().zip(results) {
+        match result {
+            Ok(inventory) => {
+                missing_address |= inventory.missing_address;
+                for note in &inventory.notes {
+                    progress::warn(&with_context(context.as_deref(), note));
+                }
+                rows.extend(inventory.rows.into_iter().map(|mut row| {
+                    if multi {
+                        row.context = context.clone();
+                    }
+                    row
+                }));
+            }
+            Err(err) if multi => failures.push(format!("context {}: {err}", context.as_deref().unwrap_or("(current)"))),
+            Err(err) => return Err(err),
+        }
+    }
+    if !failures.is_empty() && failures.len() == contexts.len() {
+        return Err(CliError::failure(failures.join("; ")));
+    }
+    for failure in &failures {
+        progress::warn(failure);
+    }
+    output::print(&render(&rows, args.output, args.all_namespaces, multi))?;
+    if rows.is_empty() && matches!(args.output, OutputFormat::Table | OutputFormat::Status | OutputFormat::Wide) {
+        let scope = if args.all_namespaces { "any namespace".to_string() } else { format!("namespace '{}'", global.namespace) };
+        progress::note(&format!("no Receivers found in {scope}"));
+    }
+    explain_problems(&rows);
+    if missing_address && args.hostname.is_none() && matches!(args.output, OutputFormat::Table | OutputFormat::Wide) {
+        progress::note(
+            "no webhook address found for some Receivers, so only their paths are shown: run `flux-receiver expose`, \
+             pass --hostname, or annotate the token Secret with notification.toolkit.fluxcd.io/webhook",
+        );
+    }
+    Ok(())
+}
+
+fn with_context(context: Option<&str>, text: &str) -> String {
+    match context {
+        Some(context) => format!("context {context}: {text}"),
+        None => text.to_string(),
+    }
+}
+
+async fn gather_one(global: &GlobalArgs, args: &ListArgs, context: Option<&str>) -> CliResult<Inventory> {
+    let cluster = Cluster::connect_to(global, context).await?;
+    let query = Query {
+        namespace: (!args.all_namespaces).then_some(global.namespace.as_str()),
+        selector: args.selector.as_deref(),
+        hostname: args.hostname.as_deref(),
+        flux_namespace: &global.flux_namespace,
+    };
+    inventory::gather(&cluster, &query).await
+}
+
+/// Renders rows in the chosen format.
+pub fn render(rows: &[ReceiverRow], format: OutputFormat, all_namespaces: bool, multi_context: bool) -> String {
+    match format {
+        OutputFormat::Json => {
+            let mut text = serde_json::to_string_pretty(rows).expect("rows serialize");
+            text.push('\n');
+            text
+        }
+        OutputFormat::Yaml => {
+            let value = serde_json::to_value(rows).expect("rows serialize");
+            receiver::yaml::to_string(&value)
+        }
+        OutputFormat::Table | OutputFormat::Status | OutputFormat::Wide => {
+            let columns = columns(format, all_namespaces, multi_context, rows.iter().any(|r| r.problem.is_some()));
+            let cells: Vec<Vec<String>> = rows.iter().map(|row| columns.iter().map(|c| cell(row, c.header)).collect()).collect();
+            table::render(&columns, &cells)
+        }
+    }
+}
+
+fn columns(format: OutputFormat, all_namespaces: bool, multi_context: bool, problems: bool) -> Vec<Column> {
+    let mut columns = Vec::new();
+    if multi_context {
+        columns.push(Column::wrapping("CONTEXT"));
+    }
+    if all_namespaces || multi_context {
+        columns.push(Column::wrapping("NAMESPACE"));
+    }
+    columns.push(Column::wrapping("NAME"));
+    match format {
+        OutputFormat::Status => {
+            columns.extend([Column::wrapping("SUSPENDED"), Column::wrapping("READY"), Column::wrapping("MESSAGE")])
+        }
+        OutputFormat::Wide => columns.extend([
+            Column::wrapping("TYPE"),
+            Column::wrapping("READY"),
+            Column::wrapping("SUSPENDED"),
+            Column::wrapping("SECRET"),
+            Column::wrapping("EVENTS"),
+            Column::wrapping("RESOURCES"),
+            Column::whole("URL"),
+        ]),
+        _ => columns.extend([Column::wrapping("TYPE"), Column::wrapping("READY"), Column::whole("URL")]),
+    }
+    if problems && format != OutputFormat::Status {
+        columns.push(Column::wrapping("ISSUE"));
+    }
+    columns
+}
+
+fn cell(row: &ReceiverRow, header: &str) -> String {
+    let dash = || "-".to_string();
+    match header {
+        "CONTEXT" => row.context.clone().unwrap_or_else(dash),
+        "NAMESPACE" => row.namespace.clone(),
+        "NAME" => row.name.clone(),
+        "TYPE" => row.type_.clone(),
+        "READY" => row.ready.clone(),
+        // flux prints Go's bool formatting.
+        "SUSPENDED" => if row.suspended { "True" } else { "False" }.to_string(),
+        "MESSAGE" => row.message.clone(),
+        "SECRET" => row.secret.clone().unwrap_or_else(dash),
+        "EVENTS" => if row.events.is_empty() { "*".to_string() } else { row.events.join(",") },
+        "RESOURCES" => row.resources.join(","),
+        "URL" => row.url.clone().or_else(|| row.webhook_path.clone()).unwrap_or_else(dash),
+        "ISSUE" => match &row.problem {
+            Some(Problem::SecretMissing { .. }) => "secret missing".into(),
+            Some(Problem::TokenMissing { .. }) => "no token".into(),
+            Some(Problem::Drift { .. }) => "token rotated".into(),
+            None => String::new(),
+        },
+        _ => String::new(),
+    }
+}
+
+/// Explains each flagged row below the table (on stderr, so the table
+/// itself stays parseable).
+fn explain_problems(rows: &[ReceiverRow]) {
+    for row in rows {
+        let Some(problem) = &row.problem else { continue };
+        let who = format!("{}/{}", row.namespace, row.name);
+        let text = match problem {
+            Problem::SecretMissing { secret } => format!(
+                "{who}: Secret '{secret}' does not exist, so the Receiver has no hook; create it with `flux-receiver secret {secret}`"
+            ),
+            Problem::TokenMissing { secret } => format!("{who}: Secret '{secret}' has no 'token' key"),
+            Problem::Drift { served, expected } => format!(
+                "{who}: the controller still serves {served}, but the Secret's token now yields {expected}; \
+                 once the Receiver reconciles the old URL stops working: update the provider's webhook \
+                 (`flux-receiver reconcile {}` applies it now)",
+                row.name
+            ),
+        };
+        progress::warn(&text);
+    }
+}
