@@ -21,7 +21,7 @@ set edit:completion:arg-completer[flux-receiver] = {|@words|
             cand -n 'The namespace scope for this operation'
             cand --namespace 'The namespace scope for this operation'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
-            cand --context 'The kubeconfig context to use'
+            cand --context 'The kubeconfig context to use (list and get accept several)'
             cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
             cand --flux-namespace 'Namespace of the Flux controllers, where webhook Services are looked up'
             cand --verbose 'Print what is being done, request by request'
@@ -33,6 +33,14 @@ set edit:completion:arg-completer[flux-receiver] = {|@words|
             cand secret 'Create or update a webhook token Secret (or print it with --export)'
             cand url 'Print a Receiver''s webhook path, or its full URL with --hostname'
             cand expose 'Expose the notification-controller''s webhook port as a Service'
+            cand list 'List Receivers with their full, pasteable hook URLs'
+            cand ls 'List Receivers with their full, pasteable hook URLs'
+            cand get 'Show one Receiver in detail (without a name: the same as list)'
+            cand delete 'Delete a Receiver (asks first on a terminal)'
+            cand suspend 'Suspend a Receiver: its webhook answers 503 until resumed'
+            cand resume 'Resume a suspended Receiver and wait for it to reconcile'
+            cand reconcile 'Ask the controller to reconcile a Receiver now, and wait for it'
+            cand export 'Print Receivers in flux''s export format'
             cand completion 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -48,7 +56,7 @@ set edit:completion:arg-completer[flux-receiver] = {|@words|
             cand -n 'The namespace scope for this operation'
             cand --namespace 'The namespace scope for this operation'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
-            cand --context 'The kubeconfig context to use'
+            cand --context 'The kubeconfig context to use (list and get accept several)'
             cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
             cand --flux-namespace 'Namespace of the Flux controllers, where webhook Services are looked up'
             cand --no-wait 'Apply without waiting for the controller to report the Receiver ready'
@@ -71,7 +79,7 @@ set edit:completion:arg-completer[flux-receiver] = {|@words|
             cand -n 'The namespace scope for this operation'
             cand --namespace 'The namespace scope for this operation'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
-            cand --context 'The kubeconfig context to use'
+            cand --context 'The kubeconfig context to use (list and get accept several)'
             cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
             cand --flux-namespace 'Namespace of the Flux controllers, where webhook Services are looked up'
             cand --token-stdin 'Read the webhook token from standard input'
@@ -93,7 +101,7 @@ set edit:completion:arg-completer[flux-receiver] = {|@words|
             cand -n 'The namespace scope for this operation'
             cand --namespace 'The namespace scope for this operation'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
-            cand --context 'The kubeconfig context to use'
+            cand --context 'The kubeconfig context to use (list and get accept several)'
             cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
             cand --flux-namespace 'Namespace of the Flux controllers, where webhook Services are looked up'
             cand --verbose 'Print what is being done, request by request'
@@ -111,7 +119,7 @@ set edit:completion:arg-completer[flux-receiver] = {|@words|
             cand -n 'The namespace scope for this operation'
             cand --namespace 'The namespace scope for this operation'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
-            cand --context 'The kubeconfig context to use'
+            cand --context 'The kubeconfig context to use (list and get accept several)'
             cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
             cand --flux-namespace 'Namespace of the Flux controllers, where webhook Services are looked up'
             cand --no-wait 'Apply without waiting for a load balancer address'
@@ -122,11 +130,142 @@ set edit:completion:arg-completer[flux-receiver] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'flux-receiver;list'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -l 'Only Receivers with these labels (key=value, key!=value, key, !key; comma-separated)'
+            cand --selector 'Only Receivers with these labels (key=value, key!=value, key, !key; comma-separated)'
+            cand --hostname 'Host (or base URL) the webhooks are reachable at, overriding what the cluster says'
+            cand -n 'The namespace scope for this operation'
+            cand --namespace 'The namespace scope for this operation'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (list and get accept several)'
+            cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
+            cand --flux-namespace 'Namespace of the Flux controllers, where webhook Services are looked up'
+            cand -A 'List Receivers in all namespaces'
+            cand --all-namespaces 'List Receivers in all namespaces'
+            cand --all-contexts 'Query every context in the kubeconfig'
+            cand --verbose 'Print what is being done, request by request'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'flux-receiver;ls'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -l 'Only Receivers with these labels (key=value, key!=value, key, !key; comma-separated)'
+            cand --selector 'Only Receivers with these labels (key=value, key!=value, key, !key; comma-separated)'
+            cand --hostname 'Host (or base URL) the webhooks are reachable at, overriding what the cluster says'
+            cand -n 'The namespace scope for this operation'
+            cand --namespace 'The namespace scope for this operation'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (list and get accept several)'
+            cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
+            cand --flux-namespace 'Namespace of the Flux controllers, where webhook Services are looked up'
+            cand -A 'List Receivers in all namespaces'
+            cand --all-namespaces 'List Receivers in all namespaces'
+            cand --all-contexts 'Query every context in the kubeconfig'
+            cand --verbose 'Print what is being done, request by request'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'flux-receiver;get'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand -l 'Only Receivers with these labels (key=value, key!=value, key, !key; comma-separated)'
+            cand --selector 'Only Receivers with these labels (key=value, key!=value, key, !key; comma-separated)'
+            cand --hostname 'Host (or base URL) the webhooks are reachable at, overriding what the cluster says'
+            cand -n 'The namespace scope for this operation'
+            cand --namespace 'The namespace scope for this operation'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (list and get accept several)'
+            cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
+            cand --flux-namespace 'Namespace of the Flux controllers, where webhook Services are looked up'
+            cand -A 'List Receivers in all namespaces'
+            cand --all-namespaces 'List Receivers in all namespaces'
+            cand --all-contexts 'Query every context in the kubeconfig'
+            cand --verbose 'Print what is being done, request by request'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'flux-receiver;delete'= {
+            cand -n 'The namespace scope for this operation'
+            cand --namespace 'The namespace scope for this operation'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (list and get accept several)'
+            cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
+            cand --flux-namespace 'Namespace of the Flux controllers, where webhook Services are looked up'
+            cand -s 'Delete without asking for confirmation'
+            cand --silent 'Delete without asking for confirmation'
+            cand --verbose 'Print what is being done, request by request'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'flux-receiver;suspend'= {
+            cand -n 'The namespace scope for this operation'
+            cand --namespace 'The namespace scope for this operation'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (list and get accept several)'
+            cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
+            cand --flux-namespace 'Namespace of the Flux controllers, where webhook Services are looked up'
+            cand --verbose 'Print what is being done, request by request'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'flux-receiver;resume'= {
+            cand -n 'The namespace scope for this operation'
+            cand --namespace 'The namespace scope for this operation'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (list and get accept several)'
+            cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
+            cand --flux-namespace 'Namespace of the Flux controllers, where webhook Services are looked up'
+            cand --verbose 'Print what is being done, request by request'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'flux-receiver;reconcile'= {
+            cand -n 'The namespace scope for this operation'
+            cand --namespace 'The namespace scope for this operation'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (list and get accept several)'
+            cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
+            cand --flux-namespace 'Namespace of the Flux controllers, where webhook Services are looked up'
+            cand --verbose 'Print what is being done, request by request'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'flux-receiver;export'= {
+            cand -n 'The namespace scope for this operation'
+            cand --namespace 'The namespace scope for this operation'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
+            cand --context 'The kubeconfig context to use (list and get accept several)'
+            cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
+            cand --flux-namespace 'Namespace of the Flux controllers, where webhook Services are looked up'
+            cand --all 'Export every Receiver in the namespace'
+            cand --verbose 'Print what is being done, request by request'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'flux-receiver;completion'= {
             cand -n 'The namespace scope for this operation'
             cand --namespace 'The namespace scope for this operation'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'
-            cand --context 'The kubeconfig context to use'
+            cand --context 'The kubeconfig context to use (list and get accept several)'
             cand --timeout 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)'
             cand --flux-namespace 'Namespace of the Flux controllers, where webhook Services are looked up'
             cand --verbose 'Print what is being done, request by request'
@@ -140,6 +279,13 @@ set edit:completion:arg-completer[flux-receiver] = {|@words|
             cand secret 'Create or update a webhook token Secret (or print it with --export)'
             cand url 'Print a Receiver''s webhook path, or its full URL with --hostname'
             cand expose 'Expose the notification-controller''s webhook port as a Service'
+            cand list 'List Receivers with their full, pasteable hook URLs'
+            cand get 'Show one Receiver in detail (without a name: the same as list)'
+            cand delete 'Delete a Receiver (asks first on a terminal)'
+            cand suspend 'Suspend a Receiver: its webhook answers 503 until resumed'
+            cand resume 'Resume a suspended Receiver and wait for it to reconcile'
+            cand reconcile 'Ask the controller to reconcile a Receiver now, and wait for it'
+            cand export 'Print Receivers in flux''s export format'
             cand completion 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -150,6 +296,20 @@ set edit:completion:arg-completer[flux-receiver] = {|@words|
         &'flux-receiver;help;url'= {
         }
         &'flux-receiver;help;expose'= {
+        }
+        &'flux-receiver;help;list'= {
+        }
+        &'flux-receiver;help;get'= {
+        }
+        &'flux-receiver;help;delete'= {
+        }
+        &'flux-receiver;help;suspend'= {
+        }
+        &'flux-receiver;help;resume'= {
+        }
+        &'flux-receiver;help;reconcile'= {
+        }
+        &'flux-receiver;help;export'= {
         }
         &'flux-receiver;help;completion'= {
         }

@@ -26,7 +26,7 @@ end
 
 complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -s n -l namespace -d 'The namespace scope for this operation' -r
 complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
-complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -l context -d 'The kubeconfig context to use' -r
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -l context -d 'The kubeconfig context to use (list and get accept several)' -r
 complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
 complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
 complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -l verbose -d 'Print what is being done, request by request'
@@ -36,6 +36,14 @@ complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "create"
 complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "secret" -d 'Create or update a webhook token Secret (or print it with --export)'
 complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "url" -d 'Print a Receiver\'s webhook path, or its full URL with --hostname'
 complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "expose" -d 'Expose the notification-controller\'s webhook port as a Service'
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "list" -d 'List Receivers with their full, pasteable hook URLs'
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "ls" -d 'List Receivers with their full, pasteable hook URLs'
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "get" -d 'Show one Receiver in detail (without a name: the same as list)'
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "delete" -d 'Delete a Receiver (asks first on a terminal)'
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "suspend" -d 'Suspend a Receiver: its webhook answers 503 until resumed'
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "resume" -d 'Resume a suspended Receiver and wait for it to reconcile'
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "reconcile" -d 'Ask the controller to reconcile a Receiver now, and wait for it'
+complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "export" -d 'Print Receivers in flux\'s export format'
 complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c flux-receiver -n "__fish_flux_receiver_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l type -d 'Receiver type (the webhook provider)' -r
@@ -48,7 +56,7 @@ complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l hostname -d 'Host (or base URL) the webhook is reachable at, for the printed URL' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -s n -l namespace -d 'The namespace scope for this operation' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
-complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l context -d 'The kubeconfig context to use' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l context -d 'The kubeconfig context to use (list and get accept several)' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand create" -l no-wait -d 'Apply without waiting for the controller to report the Receiver ready'
@@ -66,7 +74,7 @@ complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l a
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l label -d 'Label to set, key=value (repeatable, comma lists)' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -s n -l namespace -d 'The namespace scope for this operation' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
-complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l context -d 'The kubeconfig context to use' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l context -d 'The kubeconfig context to use (list and get accept several)' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand secret" -l token-stdin -d 'Read the webhook token from standard input'
@@ -83,7 +91,7 @@ complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l type
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l hostname -d 'Host (or base URL) the webhook is reachable at; prints the full URL' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -s n -l namespace -d 'The namespace scope for this operation' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
-complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l context -d 'The kubeconfig context to use' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l context -d 'The kubeconfig context to use (list and get accept several)' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand url" -l verbose -d 'Print what is being done, request by request'
@@ -98,7 +106,7 @@ complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l t
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l label -d 'Label to set, key=value (repeatable, comma lists)' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -s n -l namespace -d 'The namespace scope for this operation' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
-complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l context -d 'The kubeconfig context to use' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l context -d 'The kubeconfig context to use (list and get accept several)' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l no-wait -d 'Apply without waiting for a load balancer address'
@@ -106,17 +114,117 @@ complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l e
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -l verbose -d 'Print what is being done, request by request'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand expose" -s V -l version -d 'Print version'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'NAME, TYPE, READY and the full hook URL'
+status\t'flux get receivers: NAME, SUSPENDED, READY, MESSAGE'
+wide\t'Everything: events, resources, Secret, URL, message'
+json\t'One JSON object per Receiver, in an array'
+yaml\t'The same as YAML'"
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand list" -s l -l selector -d 'Only Receivers with these labels (key=value, key!=value, key, !key; comma-separated)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand list" -l hostname -d 'Host (or base URL) the webhooks are reachable at, overriding what the cluster says' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand list" -s n -l namespace -d 'The namespace scope for this operation' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand list" -l context -d 'The kubeconfig context to use (list and get accept several)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand list" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand list" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand list" -s A -l all-namespaces -d 'List Receivers in all namespaces'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand list" -l all-contexts -d 'Query every context in the kubeconfig'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand list" -l verbose -d 'Print what is being done, request by request'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand list" -s V -l version -d 'Print version'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand ls" -s o -l output -d 'Output format' -r -f -a "table\t'NAME, TYPE, READY and the full hook URL'
+status\t'flux get receivers: NAME, SUSPENDED, READY, MESSAGE'
+wide\t'Everything: events, resources, Secret, URL, message'
+json\t'One JSON object per Receiver, in an array'
+yaml\t'The same as YAML'"
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand ls" -s l -l selector -d 'Only Receivers with these labels (key=value, key!=value, key, !key; comma-separated)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand ls" -l hostname -d 'Host (or base URL) the webhooks are reachable at, overriding what the cluster says' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand ls" -s n -l namespace -d 'The namespace scope for this operation' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand ls" -l context -d 'The kubeconfig context to use (list and get accept several)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand ls" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand ls" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand ls" -s A -l all-namespaces -d 'List Receivers in all namespaces'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand ls" -l all-contexts -d 'Query every context in the kubeconfig'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand ls" -l verbose -d 'Print what is being done, request by request'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand ls" -s V -l version -d 'Print version'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand get" -s o -l output -d 'Output format' -r -f -a "table\t'NAME, TYPE, READY and the full hook URL'
+status\t'flux get receivers: NAME, SUSPENDED, READY, MESSAGE'
+wide\t'Everything: events, resources, Secret, URL, message'
+json\t'One JSON object per Receiver, in an array'
+yaml\t'The same as YAML'"
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand get" -s l -l selector -d 'Only Receivers with these labels (key=value, key!=value, key, !key; comma-separated)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand get" -l hostname -d 'Host (or base URL) the webhooks are reachable at, overriding what the cluster says' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand get" -s n -l namespace -d 'The namespace scope for this operation' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand get" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand get" -l context -d 'The kubeconfig context to use (list and get accept several)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand get" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand get" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand get" -s A -l all-namespaces -d 'List Receivers in all namespaces'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand get" -l all-contexts -d 'Query every context in the kubeconfig'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand get" -l verbose -d 'Print what is being done, request by request'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand get" -s V -l version -d 'Print version'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand delete" -s n -l namespace -d 'The namespace scope for this operation' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand delete" -l context -d 'The kubeconfig context to use (list and get accept several)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand delete" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand delete" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand delete" -s s -l silent -d 'Delete without asking for confirmation'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand delete" -l verbose -d 'Print what is being done, request by request'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand delete" -s V -l version -d 'Print version'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand suspend" -s n -l namespace -d 'The namespace scope for this operation' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand suspend" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand suspend" -l context -d 'The kubeconfig context to use (list and get accept several)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand suspend" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand suspend" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand suspend" -l verbose -d 'Print what is being done, request by request'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand suspend" -s h -l help -d 'Print help'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand suspend" -s V -l version -d 'Print version'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand resume" -s n -l namespace -d 'The namespace scope for this operation' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand resume" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand resume" -l context -d 'The kubeconfig context to use (list and get accept several)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand resume" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand resume" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand resume" -l verbose -d 'Print what is being done, request by request'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand resume" -s h -l help -d 'Print help'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand resume" -s V -l version -d 'Print version'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand reconcile" -s n -l namespace -d 'The namespace scope for this operation' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand reconcile" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand reconcile" -l context -d 'The kubeconfig context to use (list and get accept several)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand reconcile" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand reconcile" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand reconcile" -l verbose -d 'Print what is being done, request by request'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand reconcile" -s h -l help -d 'Print help'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand reconcile" -s V -l version -d 'Print version'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand export" -s n -l namespace -d 'The namespace scope for this operation' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand export" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand export" -l context -d 'The kubeconfig context to use (list and get accept several)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand export" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand export" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand export" -l all -d 'Export every Receiver in the namespace'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand export" -l verbose -d 'Print what is being done, request by request'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand export" -s h -l help -d 'Print help'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand export" -s V -l version -d 'Print version'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -s n -l namespace -d 'The namespace scope for this operation' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' -r -F
-complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -l context -d 'The kubeconfig context to use (list and get accept several)' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -l timeout -d 'How long to wait for the cluster (Go duration, e.g. 30s, 5m)' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -l flux-namespace -d 'Namespace of the Flux controllers, where webhook Services are looked up' -r
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -l verbose -d 'Print what is being done, request by request'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose completion help" -f -a "create" -d 'Create or update a Receiver (or print it with --export)'
-complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose completion help" -f -a "secret" -d 'Create or update a webhook token Secret (or print it with --export)'
-complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose completion help" -f -a "url" -d 'Print a Receiver\'s webhook path, or its full URL with --hostname'
-complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose completion help" -f -a "expose" -d 'Expose the notification-controller\'s webhook port as a Service'
-complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose completion help" -f -a "completion" -d 'Print a shell completion script'
-complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose list get delete suspend resume reconcile export completion help" -f -a "create" -d 'Create or update a Receiver (or print it with --export)'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose list get delete suspend resume reconcile export completion help" -f -a "secret" -d 'Create or update a webhook token Secret (or print it with --export)'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose list get delete suspend resume reconcile export completion help" -f -a "url" -d 'Print a Receiver\'s webhook path, or its full URL with --hostname'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose list get delete suspend resume reconcile export completion help" -f -a "expose" -d 'Expose the notification-controller\'s webhook port as a Service'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose list get delete suspend resume reconcile export completion help" -f -a "list" -d 'List Receivers with their full, pasteable hook URLs'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose list get delete suspend resume reconcile export completion help" -f -a "get" -d 'Show one Receiver in detail (without a name: the same as list)'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose list get delete suspend resume reconcile export completion help" -f -a "delete" -d 'Delete a Receiver (asks first on a terminal)'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose list get delete suspend resume reconcile export completion help" -f -a "suspend" -d 'Suspend a Receiver: its webhook answers 503 until resumed'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose list get delete suspend resume reconcile export completion help" -f -a "resume" -d 'Resume a suspended Receiver and wait for it to reconcile'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose list get delete suspend resume reconcile export completion help" -f -a "reconcile" -d 'Ask the controller to reconcile a Receiver now, and wait for it'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose list get delete suspend resume reconcile export completion help" -f -a "export" -d 'Print Receivers in flux\'s export format'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose list get delete suspend resume reconcile export completion help" -f -a "completion" -d 'Print a shell completion script'
+complete -c flux-receiver -n "__fish_flux_receiver_using_subcommand help; and not __fish_seen_subcommand_from create secret url expose list get delete suspend resume reconcile export completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
