@@ -1,5 +1,7 @@
-//! Shell completion scripts and man pages, generated from the clap
-//! definition in [`crate::cli`] so they can never disagree with the parser.
+//! Shell completion scripts and man pages. Man pages are generated from the
+//! clap definition in [`crate::cli`]; completion scripts delegate to the
+//! dynamic engine, which reads the same definition, so neither can disagree
+//! with the parser.
 //!
 //! The committed copies in `completions/` and `man/` are kept fresh by
 //! `tests/generated.rs`; regenerate them with
@@ -13,12 +15,10 @@ use crate::cli::Cli;
 /// The program name completions and man pages are written for.
 pub const BIN_NAME: &str = "flux-receiver";
 
-/// The completion script for `shell`.
+/// The completion script for `shell`: glue that asks `flux-receiver
+/// __complete` (see [`crate::complete`]), which walks the clap definition.
 pub fn completion_script(shell: Shell) -> Vec<u8> {
-    let mut command = Cli::command();
-    let mut script = Vec::new();
-    clap_complete::generate(shell, &mut command, BIN_NAME, &mut script);
-    script
+    crate::complete::script(shell).as_bytes().to_vec()
 }
 
 /// The file name a shell's completion script is committed under.

@@ -7,21 +7,35 @@
 pub mod cli;
 pub mod cluster;
 pub mod commands;
+pub mod complete;
 pub mod error;
 pub mod generate;
 pub mod input;
 pub mod output;
+pub mod plugin;
 pub mod progress;
 pub mod render;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 /// Parses the process arguments, runs the command and maps the outcome to
 /// an exit code: 0 success, 1 failure, 2 usage error.
 pub fn main() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
+    // Completion requests bypass the parser: every word after __complete,
+    // flags included, is data to complete, not options for us.
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some(complete::COMPLETE) => return complete::run(&args[2..], true),
+        Some(complete::COMPLETE_NO_DESC) => return complete::run(&args[2..], false),
+        _ => {}
+    }
+    let command = cli::Cli::command().bin_name(plugin::display_name());
+    let cli = match command
+        .try_get_matches_from(args)
+        .and_then(|m| cli::Cli::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         Err(err) => return error::report_clap_error(err),
     };

@@ -125,28 +125,45 @@ fn http_url(host: &str, port: i32) -> String {
 /// so the common case (a LoadBalancer) costs one list. Failing look-ups only
 /// mean no address is known: the command does not fail over them.
 pub async fn discover(cluster: &Cluster, flux_namespace: &str) -> Option<WebhookBase> {
-    let services: Vec<Service> = list_quietly(cluster, Api::namespaced(cluster.client.clone(), flux_namespace), "services", flux_namespace).await;
+    let services: Vec<Service> = list_quietly(
+        cluster,
+        Api::namespaced(cluster.client.clone(), flux_namespace),
+        "services",
+        flux_namespace,
+    )
+    .await;
     if let Some(base) = services.iter().find_map(from_load_balancer) {
         return Some(base);
     }
-    let node_port_service = services
-        .iter()
-        .find(|s| s.spec.as_ref().and_then(|spec| spec.type_.as_deref()) == Some("NodePort") && webhook_port(s).is_some());
+    let node_port_service = services.iter().find(|s| {
+        s.spec.as_ref().and_then(|spec| spec.type_.as_deref()) == Some("NodePort") && webhook_port(s).is_some()
+    });
     if let Some(service) = node_port_service
         && let Some(nodes) = node_list(cluster).await
         && let Some(base) = from_node_port(service, &nodes)
     {
         return Some(base);
     }
-    let backends: Vec<&str> = services.iter().filter(|s| webhook_port(s).is_some()).filter_map(|s| s.metadata.name.as_deref()).collect();
+    let backends: Vec<&str> = services
+        .iter()
+        .filter(|s| webhook_port(s).is_some())
+        .filter_map(|s| s.metadata.name.as_deref())
+        .collect();
     if backends.is_empty() {
         return None;
     }
-    let ingresses: Vec<Ingress> = list_quietly(cluster, Api::namespaced(cluster.client.clone(), flux_namespace), "ingresses", flux_namespace).await;
+    let ingresses: Vec<Ingress> = list_quietly(
+        cluster,
+        Api::namespaced(cluster.client.clone(), flux_namespace),
+        "ingresses",
+        flux_namespace,
+    )
+    .await;
     if let Some(base) = from_ingresses(&ingresses, &backends) {
         return Some(base);
     }
-    let routes_api: Api<DynamicObject> = Api::namespaced_with(cluster.client.clone(), flux_namespace, &http_route_resource());
+    let routes_api: Api<DynamicObject> =
+        Api::namespaced_with(cluster.client.clone(), flux_namespace, &http_route_resource());
     let routes = list_quietly(cluster, routes_api, "httproutes", flux_namespace).await;
     from_http_routes(&routes, &backends)
 }
@@ -185,12 +202,19 @@ pub fn from_ingresses(ingresses: &[Ingress], backends: &[&str]) -> Option<Webhoo
         let rule = spec.rules.as_ref()?.iter().find(|rule| {
             rule.http.as_ref().is_some_and(|http| {
                 http.paths.iter().any(|path| {
-                    path.backend.service.as_ref().is_some_and(|service| backends.contains(&service.name.as_str()))
+                    path.backend
+                        .service
+                        .as_ref()
+                        .is_some_and(|service| backends.contains(&service.name.as_str()))
                 })
             })
         })?;
         let host = rule.host.clone()?;
-        let tls = spec.tls.iter().flatten().any(|tls| tls.hosts.iter().flatten().any(|h| *h == host));
+        let tls = spec
+            .tls
+            .iter()
+            .flatten()
+            .any(|tls| tls.hosts.iter().flatten().any(|h| *h == host));
         Some(WebhookBase {
             url: format!("{}://{host}", if tls { "https" } else { "http" }),
             source: format!("Ingress '{}'", ingress.metadata.name.as_deref().unwrap_or_default()),
@@ -204,9 +228,15 @@ pub fn from_http_routes(routes: &[DynamicObject], backends: &[&str]) -> Option<W
     routes.iter().find_map(|route| {
         let spec = route.data.get("spec")?;
         let routes_to_webhook = spec.get("rules")?.as_array()?.iter().any(|rule| {
-            rule.get("backendRefs").and_then(|refs| refs.as_array()).is_some_and(|refs| {
-                refs.iter().any(|r| r.get("name").and_then(|n| n.as_str()).is_some_and(|n| backends.contains(&n)))
-            })
+            rule.get("backendRefs")
+                .and_then(|refs| refs.as_array())
+                .is_some_and(|refs| {
+                    refs.iter().any(|r| {
+                        r.get("name")
+                            .and_then(|n| n.as_str())
+                            .is_some_and(|n| backends.contains(&n))
+                    })
+                })
         });
         let host = spec.get("hostnames")?.as_array()?.first()?.as_str()?;
         routes_to_webhook.then(|| WebhookBase {

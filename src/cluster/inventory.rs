@@ -119,7 +119,10 @@ pub async fn gather(cluster: &Cluster, query: &Query<'_>) -> CliResult<Inventory
     }
     let mut found = Vec::new();
     let action = Action::collection("list", "receivers", query.namespace);
-    list::for_each(cluster, &receivers, &action, &params, |receiver: Receiver| found.push(receiver)).await?;
+    list::for_each(cluster, &receivers, &action, &params, |receiver: Receiver| {
+        found.push(receiver)
+    })
+    .await?;
 
     let wanted: HashSet<(String, String)> = found
         .iter()
@@ -138,7 +141,10 @@ pub async fn gather(cluster: &Cluster, query: &Query<'_>) -> CliResult<Inventory
         }
     };
     let cluster_base = match query.hostname {
-        Some(host) => Some(WebhookBase { url: host.to_string(), source: "--hostname".into() }),
+        Some(host) => Some(WebhookBase {
+            url: host.to_string(),
+            source: "--hostname".into(),
+        }),
         None if found.is_empty() => None,
         None => address::discover(cluster, query.flux_namespace).await,
     };
@@ -147,13 +153,22 @@ pub async fn gather(cluster: &Cluster, query: &Query<'_>) -> CliResult<Inventory
     let mut rows: Vec<ReceiverRow> = found
         .iter()
         .map(|receiver| {
-            let row = row_for(receiver, secrets.as_ref(), query.hostname.is_some(), cluster_base.as_ref());
+            let row = row_for(
+                receiver,
+                secrets.as_ref(),
+                query.hostname.is_some(),
+                cluster_base.as_ref(),
+            );
             missing_address |= row.url.is_none() && row.webhook_path.is_some();
             row
         })
         .collect();
     rows.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
-    Ok(Inventory { rows, missing_address, notes })
+    Ok(Inventory {
+        rows,
+        missing_address,
+        notes,
+    })
 }
 
 /// Reads the Secrets the Receivers reference, keeping only those.
@@ -175,7 +190,13 @@ async fn secret_facts(
         let key = (secret.namespace().unwrap_or_default(), secret.name_any());
         if wanted.contains(&key) {
             let token = crate::commands::secret::token_of(&secret);
-            facts.insert(key, SecretFacts { token, base: address::from_secret(&secret) });
+            facts.insert(
+                key,
+                SecretFacts {
+                    token,
+                    base: address::from_secret(&secret),
+                },
+            );
         }
     })
     .await?;
@@ -194,7 +215,9 @@ fn row_for(
     let condition = status.and_then(|s| s.ready_condition());
     let served = status.and_then(|s| s.webhook_path.clone()).filter(|p| !p.is_empty());
     let secret_name = receiver.spec.secret_ref.as_ref().map(|s| s.name.clone());
-    let facts = secret_name.as_ref().and_then(|secret| secrets?.get(&(namespace.clone(), secret.clone())));
+    let facts = secret_name
+        .as_ref()
+        .and_then(|secret| secrets?.get(&(namespace.clone(), secret.clone())));
 
     let problem = match (&secret_name, secrets, facts) {
         (Some(secret), Some(_), None) => Some(Problem::SecretMissing { secret: secret.clone() }),
@@ -203,25 +226,38 @@ fn row_for(
         }
         (Some(_), Some(_), Some(SecretFacts { token: Some(token), .. })) => {
             let expected = webhook_path(token, &name, &namespace);
-            served.as_ref().filter(|served| **served != expected).map(|served| Problem::Drift {
-                served: served.clone(),
-                expected,
-            })
+            served
+                .as_ref()
+                .filter(|served| **served != expected)
+                .map(|served| Problem::Drift {
+                    served: served.clone(),
+                    expected,
+                })
         }
         (None, _, _) if receiver.spec.provider() == Some(receiver::ProviderType::GenericOidc) => {
             let expected = webhook_path("", &name, &namespace);
-            served.as_ref().filter(|served| **served != expected).map(|served| Problem::Drift {
-                served: served.clone(),
-                expected,
-            })
+            served
+                .as_ref()
+                .filter(|served| **served != expected)
+                .map(|served| Problem::Drift {
+                    served: served.clone(),
+                    expected,
+                })
         }
         _ => None,
     };
 
     // --hostname overrides; else the Secret's own annotation; else the cluster's address.
-    let secret_base = if hostname_given { None } else { facts.and_then(|f| f.base.as_ref()) };
+    let secret_base = if hostname_given {
+        None
+    } else {
+        facts.and_then(|f| f.base.as_ref())
+    };
     let base = secret_base.or(cluster_base);
-    let url = served.as_ref().zip(base).map(|(path, base)| webhook_url(&base.url, path));
+    let url = served
+        .as_ref()
+        .zip(base)
+        .map(|(path, base)| webhook_url(&base.url, path));
     let ready = match receiver.readiness() {
         Readiness::Ready { .. } => "True",
         Readiness::NotReady { .. } => "False",

@@ -3,8 +3,8 @@
 
 use std::fmt::Debug;
 
-use kube::api::{Api, ListParams};
 use kube::Resource;
+use kube::api::{Api, ListParams};
 use serde::de::DeserializeOwned;
 
 use super::Cluster;

@@ -21,8 +21,13 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> CliResult {
         let mut receivers = Vec::new();
         match &args.name {
             Some(name) => {
-                let found = cluster.call(&Action::object("get", "receivers", namespace, name), || api.get_opt(name)).await?;
-                receivers.push(found.ok_or_else(|| CliError::failure(format!("Receiver {namespace}/{name} not found")))?);
+                let found = cluster
+                    .call(&Action::object("get", "receivers", namespace, name), || {
+                        api.get_opt(name)
+                    })
+                    .await?;
+                receivers
+                    .push(found.ok_or_else(|| CliError::failure(format!("Receiver {namespace}/{name} not found")))?);
             }
             None => {
                 let action = Action::collection("list", "receivers", Some(namespace));

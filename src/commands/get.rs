@@ -27,7 +27,9 @@ async fn detail(global: &GlobalArgs, args: &GetArgs, name: &str) -> CliResult {
     let namespace = global.namespace.as_str();
     let api: Api<Receiver> = Api::namespaced(cluster.client.clone(), namespace);
     let receiver = cluster
-        .call(&Action::object("get", "receivers", namespace, name), || api.get_opt(name))
+        .call(&Action::object("get", "receivers", namespace, name), || {
+            api.get_opt(name)
+        })
         .await?
         .ok_or_else(|| CliError::failure(format!("Receiver {namespace}/{name} not found")))?;
 
@@ -37,7 +39,14 @@ async fn detail(global: &GlobalArgs, args: &GetArgs, name: &str) -> CliResult {
         None => format!("{} (not a type this tool knows)", receiver.spec.type_),
     };
     lines.push(("Type", type_line));
-    lines.push(("Events", if receiver.spec.events.is_empty() { "all".into() } else { receiver.spec.events.join(", ") }));
+    lines.push((
+        "Events",
+        if receiver.spec.events.is_empty() {
+            "all".into()
+        } else {
+            receiver.spec.events.join(", ")
+        },
+    ));
     if let Some(filter) = &receiver.spec.resource_filter {
         lines.push(("Resource filter", filter.clone()));
     }
@@ -75,37 +84,61 @@ async fn detail(global: &GlobalArgs, args: &GetArgs, name: &str) -> CliResult {
     }
     let status = receiver.status.clone().unwrap_or_default();
     for condition in &status.conditions {
-        lines.push(("Condition", format!("{}={} {}: {}", condition.type_, condition.status, condition.reason, condition.message)));
+        lines.push((
+            "Condition",
+            format!(
+                "{}={} {}: {}",
+                condition.type_, condition.status, condition.reason, condition.message
+            ),
+        ));
     }
     let ready = matches!(receiver.readiness(), Readiness::Ready { .. });
     if let Some(path) = status.webhook_path.as_deref().filter(|p| !p.is_empty()) {
         lines.push(("Webhook path", path.to_string()));
         let base = match &args.list.hostname {
-            Some(host) => Some(WebhookBase { url: host.clone(), source: "--hostname".into() }),
+            Some(host) => Some(WebhookBase {
+                url: host.clone(),
+                source: "--hostname".into(),
+            }),
             None => match secret_base {
                 Some(base) => Some(base),
                 None => address::discover(&cluster, &global.flux_namespace).await,
             },
         };
         match base {
-            Some(base) => lines.push(("Webhook URL", format!("{} (address from {})", webhook_url(&base.url, path), base.source))),
-            None => lines.push(("Webhook URL", "unknown: no exposed address (see `flux-receiver expose`)".into())),
+            Some(base) => lines.push((
+                "Webhook URL",
+                format!("{} (address from {})", webhook_url(&base.url, path), base.source),
+            )),
+            None => lines.push((
+                "Webhook URL",
+                "unknown: no exposed address (see `flux-receiver expose`)".into(),
+            )),
         }
         if let Some(expected) = expected_path.filter(|expected| expected != path) {
             lines.push((
                 "Drift",
-                format!("✗ the Secret's token now yields {expected}; the served path changes when the Receiver reconciles"),
+                format!(
+                    "✗ the Secret's token now yields {expected}; the served path changes when the Receiver reconciles"
+                ),
             ));
         }
     } else if !ready {
         lines.push(("Webhook path", "none yet (the Receiver is not ready)".into()));
     }
     let width = lines.iter().map(|(label, _)| label.len()).max().unwrap_or(0) + 1;
-    let text: String = lines.iter().map(|(label, value)| format!("{:<width$} {value}\n", format!("{label}:"))).collect();
+    let text: String = lines
+        .iter()
+        .map(|(label, value)| format!("{:<width$} {value}\n", format!("{label}:")))
+        .collect();
     output::print(&text)
 }
 
-async fn resource_line(cluster: &Cluster, namespace: &str, reference: &receiver::api::CrossNamespaceObjectReference) -> String {
+async fn resource_line(
+    cluster: &Cluster,
+    namespace: &str,
+    reference: &receiver::api::CrossNamespaceObjectReference,
+) -> String {
     let target_namespace = reference.namespace.as_deref().unwrap_or(namespace);
     let shown = match &reference.namespace {
         Some(ns) => format!("{}/{}.{ns}", reference.kind, reference.name),
@@ -117,7 +150,10 @@ async fn resource_line(cluster: &Cluster, namespace: &str, reference: &receiver:
     let Ok(kind) = reference.kind.parse::<ResourceKind>() else {
         return format!("{shown} (unknown kind)");
     };
-    let api_version = reference.api_version.clone().unwrap_or_else(|| kind.api_version().to_string());
+    let api_version = reference
+        .api_version
+        .clone()
+        .unwrap_or_else(|| kind.api_version().to_string());
     let (group, version) = api_version.split_once('/').unwrap_or(("", api_version.as_str()));
     let resource = ApiResource {
         group: group.into(),

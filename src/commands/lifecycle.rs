@@ -26,7 +26,9 @@ pub fn delete(global: &GlobalArgs, args: &DeleteArgs) -> CliResult {
             )));
         }
         let confirmed = dialoguer::Confirm::new()
-            .with_prompt(format!("Delete Receiver {namespace}/{name}? Its webhook URL stops working"))
+            .with_prompt(format!(
+                "Delete Receiver {namespace}/{name}? Its webhook URL stops working"
+            ))
             .default(false)
             .interact()
             .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
@@ -52,7 +54,9 @@ pub fn suspend(global: &GlobalArgs, args: &NameArgs) -> CliResult {
         let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
         progress::action(&format!("suspending Receiver {namespace}/{name}"));
         merge_patch(&cluster, &api, namespace, name, json!({"spec": {"suspend": true}})).await?;
-        output::println(&format!("✔ Receiver {namespace}/{name} suspended: its webhook answers 503 until resumed"))
+        output::println(&format!(
+            "✔ Receiver {namespace}/{name} suspended: its webhook answers 503 until resumed"
+        ))
     })
 }
 
@@ -95,7 +99,9 @@ pub fn reconcile(global: &GlobalArgs, args: &NameArgs) -> CliResult {
             ))),
             _ => {
                 let path = reconciled.status.and_then(|s| s.webhook_path).unwrap_or_default();
-                output::println(&format!("✔ Receiver {namespace}/{name} reconciled\n  webhook path: {path}"))
+                output::println(&format!(
+                    "✔ Receiver {namespace}/{name} reconciled\n  webhook path: {path}"
+                ))
             }
         }
     })
@@ -120,7 +126,12 @@ async fn merge_patch(
     cluster.call(&action, || api.patch(name, &params, &patch)).await
 }
 
-async fn wait_for_reconcile(cluster: &Cluster, api: &Api<Receiver>, start: Receiver, requested_at: &str) -> CliResult<Receiver> {
+async fn wait_for_reconcile(
+    cluster: &Cluster,
+    api: &Api<Receiver>,
+    start: Receiver,
+    requested_at: &str,
+) -> CliResult<Receiver> {
     let waiting = Waiting::start("waiting for the controller to reconcile");
     let handled = |r: &Receiver| {
         let status = r.status.as_ref()?;

@@ -24,7 +24,11 @@ pub fn run(global: &GlobalArgs, args: &ListArgs) -> CliResult {
         global.context.iter().cloned().map(Some).collect()
     };
     let multi = contexts.len() > 1;
-    let results = block_on(join_all(contexts.iter().map(|context| gather_one(global, args, context.as_deref()))));
+    let results = block_on(join_all(
+        contexts
+            .iter()
+            .map(|context| gather_one(global, args, context.as_deref())),
+    ));
 
     let mut rows = Vec::new();
     let mut missing_address = false;
@@ -54,8 +58,17 @@ pub fn run(global: &GlobalArgs, args: &ListArgs) -> CliResult {
         progress::warn(failure);
     }
     output::print(&render(&rows, args.output, args.all_namespaces, multi))?;
-    if rows.is_empty() && matches!(args.output, OutputFormat::Table | OutputFormat::Status | OutputFormat::Wide) {
-        let scope = if args.all_namespaces { "any namespace".to_string() } else { format!("namespace '{}'", global.namespace) };
+    if rows.is_empty()
+        && matches!(
+            args.output,
+            OutputFormat::Table | OutputFormat::Status | OutputFormat::Wide
+        )
+    {
+        let scope = if args.all_namespaces {
+            "any namespace".to_string()
+        } else {
+            format!("namespace '{}'", global.namespace)
+        };
         progress::note(&format!("no Receivers found in {scope}"));
     }
     explain_problems(&rows);
@@ -99,8 +112,16 @@ pub fn render(rows: &[ReceiverRow], format: OutputFormat, all_namespaces: bool, 
             receiver::yaml::to_string(&value)
         }
         OutputFormat::Table | OutputFormat::Status | OutputFormat::Wide => {
-            let columns = columns(format, all_namespaces, multi_context, rows.iter().any(|r| r.problem.is_some()));
-            let cells: Vec<Vec<String>> = rows.iter().map(|row| columns.iter().map(|c| cell(row, c.header)).collect()).collect();
+            let columns = columns(
+                format,
+                all_namespaces,
+                multi_context,
+                rows.iter().any(|r| r.problem.is_some()),
+            );
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|row| columns.iter().map(|c| cell(row, c.header)).collect())
+                .collect();
             table::render(&columns, &cells)
         }
     }
@@ -116,9 +137,11 @@ fn columns(format: OutputFormat, all_namespaces: bool, multi_context: bool, prob
     }
     columns.push(Column::wrapping("NAME"));
     match format {
-        OutputFormat::Status => {
-            columns.extend([Column::wrapping("SUSPENDED"), Column::wrapping("READY"), Column::wrapping("MESSAGE")])
-        }
+        OutputFormat::Status => columns.extend([
+            Column::wrapping("SUSPENDED"),
+            Column::wrapping("READY"),
+            Column::wrapping("MESSAGE"),
+        ]),
         OutputFormat::Wide => columns.extend([
             Column::wrapping("TYPE"),
             Column::wrapping("READY"),
@@ -128,7 +151,11 @@ fn columns(format: OutputFormat, all_namespaces: bool, multi_context: bool, prob
             Column::wrapping("RESOURCES"),
             Column::whole("URL"),
         ]),
-        _ => columns.extend([Column::wrapping("TYPE"), Column::wrapping("READY"), Column::whole("URL")]),
+        _ => columns.extend([
+            Column::wrapping("TYPE"),
+            Column::wrapping("READY"),
+            Column::whole("URL"),
+        ]),
     }
     if problems && format != OutputFormat::Status {
         columns.push(Column::wrapping("ISSUE"));
@@ -148,9 +175,19 @@ fn cell(row: &ReceiverRow, header: &str) -> String {
         "SUSPENDED" => if row.suspended { "True" } else { "False" }.to_string(),
         "MESSAGE" => row.message.clone(),
         "SECRET" => row.secret.clone().unwrap_or_else(dash),
-        "EVENTS" => if row.events.is_empty() { "*".to_string() } else { row.events.join(",") },
+        "EVENTS" => {
+            if row.events.is_empty() {
+                "*".to_string()
+            } else {
+                row.events.join(",")
+            }
+        }
         "RESOURCES" => row.resources.join(","),
-        "URL" => row.url.clone().or_else(|| row.webhook_path.clone()).unwrap_or_else(dash),
+        "URL" => row
+            .url
+            .clone()
+            .or_else(|| row.webhook_path.clone())
+            .unwrap_or_else(dash),
         "ISSUE" => match &row.problem {
             Some(Problem::SecretMissing { .. }) => "secret missing".into(),
             Some(Problem::TokenMissing { .. }) => "no token".into(),

@@ -2,11 +2,11 @@
 
 pub mod completion;
 pub mod create;
-pub mod list;
-pub mod expose;
 pub mod export;
+pub mod expose;
 pub mod get;
 pub mod lifecycle;
+pub mod list;
 pub mod secret;
 pub mod url;
 

@@ -36,7 +36,9 @@ pub fn render(columns: &[Column], rows: &[Vec<String>]) -> String {
     if stdout_is_terminal() {
         table.set_content_arrangement(ContentArrangement::Dynamic);
     } else {
-        table.force_no_tty().set_content_arrangement(ContentArrangement::Disabled);
+        table
+            .force_no_tty()
+            .set_content_arrangement(ContentArrangement::Disabled);
     }
     table.set_header(columns.iter().map(|c| Cell::new(c.header)).collect::<Vec<_>>());
     let ready_column = columns.iter().position(|c| c.header == "READY");
@@ -71,7 +73,11 @@ mod tests {
     #[test]
     fn columns_are_three_spaces_apart_without_borders() {
         let text = render(
-            &[Column::wrapping("NAME"), Column::wrapping("READY"), Column::whole("URL")],
+            &[
+                Column::wrapping("NAME"),
+                Column::wrapping("READY"),
+                Column::whole("URL"),
+            ],
             &[vec!["a".into(), "True".into(), "http://x/hook/1".into()]],
         );
         assert_eq!(text, "NAME   READY   URL\na      True    http://x/hook/1\n");

@@ -1,0 +1,67 @@
+# bash completion for flux-receiver                        -*- shell-script -*-
+#
+# Candidates come from `flux-receiver __complete`, the protocol flux itself
+# uses for `flux receiver …`, so both complete the same things: subcommands,
+# flags, receiver types, events for the chosen type, resource kinds and the
+# names of receivers, namespaces and objects in the cluster.
+#
+# Install: source this file, or copy it to
+# ~/.local/share/bash-completion/completions/flux-receiver
+
+__flux_receiver_complete() {
+    local cur words cword
+    if declare -F _init_completion >/dev/null 2>&1; then
+        _init_completion -n =: || return
+    else
+        # Without bash-completion: split the line up to the cursor ourselves,
+        # so that --flag=value and a:b stay one word.
+        local line=${COMP_LINE:0:COMP_POINT}
+        read -r -a words <<< "$line"
+        if [[ $line == *[[:space:]] ]]; then
+            words+=("")
+        fi
+        cword=$(( ${#words[@]} - 1 ))
+        cur=${words[cword]}
+    fi
+
+    local out
+    out=$("${words[0]}" __complete "${words[@]:1:cword-1}" "$cur" 2>/dev/null) || return 0
+    local directive=${out##*:}
+    directive=${directive//[!0-9]/}
+    directive=${directive:-0}
+    out=${out%:*}
+
+    (( directive & 1 )) && return 0
+    (( directive & 2 )) && compopt -o nospace 2>/dev/null
+    (( directive & 32 )) && compopt -o nosort 2>/dev/null
+
+    # bash replaces only the text after the last word-break character
+    # (':' and '=' by default), so candidates lose that prefix.
+    local trim=""
+    local breaks=""
+    [[ $COMP_WORDBREAKS == *:* ]] && breaks+=":"
+    [[ $COMP_WORDBREAKS == *=* ]] && breaks+="="
+    if [[ -n $breaks && $cur == *[$breaks]* ]]; then
+        trim=${cur%"${cur##*[$breaks]}"}
+    fi
+
+    COMPREPLY=()
+    local entry value
+    while IFS='' read -r entry; do
+        [[ -z $entry ]] && continue
+        value=${entry%%$'\t'*}
+        [[ $value == "$cur"* ]] || continue
+        value=${value#"$trim"}
+        if [[ $value == *[[:space:]]* ]]; then
+            value=$(printf '%q' "$value")
+        fi
+        COMPREPLY+=("$value")
+    done <<< "$out"
+
+    if (( ${#COMPREPLY[@]} == 0 )) && ! (( directive & 4 )); then
+        compopt -o default 2>/dev/null
+    fi
+    return 0
+}
+
+complete -o bashdefault -F __flux_receiver_complete flux-receiver

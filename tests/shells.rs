@@ -1,0 +1,205 @@
+//! The completion scripts driven by real shells (bash with Debian's
+//! bash-completion, zsh, fish), each calling the real binary's `__complete`.
+//! A shell that is not installed is skipped with a message.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin_dir() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_flux-receiver"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("completions").join(name)
+}
+
+fn path_with_binary() -> String {
+    format!("{}:{}", bin_dir().display(), std::env::var("PATH").unwrap_or_default())
+}
+
+fn shell(name: &str) -> Option<PathBuf> {
+    ["/usr/bin", "/bin", "/usr/local/bin"]
+        .iter()
+        .map(|dir| Path::new(dir).join(name))
+        .find(|p| p.exists())
+}
+
+fn run_shell(shell: &Path, args: &[&str]) -> Vec<String> {
+    let output = Command::new(shell)
+        .args(args)
+        .env("PATH", path_with_binary())
+        .env("KUBECONFIG", "/nonexistent/kubeconfig")
+        .output()
+        .expect("the shell runs");
+    assert!(
+        output.status.success(),
+        "{}: {}",
+        shell.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Completes with bash as a user's TAB would: COMP_WORDS split the way
+/// bash splits them (`=` and `:` are word breaks), bash-completion loaded
+/// when installed.
+fn bash(words: &[&str]) -> Option<Vec<String>> {
+    bash_line(&words.join(" "), words)
+}
+
+/// As [`bash`], with the command line as typed (`--type=gi`) given apart
+/// from the words bash splits it into.
+fn bash_line(line: &str, words: &[&str]) -> Option<Vec<String>> {
+    let Some(bash) = shell("bash") else {
+        eprintln!("skipped: bash is not installed");
+        return None;
+    };
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let program = format!(
+        r#"
+        [ -r /usr/share/bash-completion/bash_completion ] && . /usr/share/bash-completion/bash_completion
+        . '{script}'
+        COMP_WORDS=({words})
+        COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))
+        COMP_LINE='{line}'
+        COMP_POINT=${{#COMP_LINE}}
+        __flux_receiver_complete
+        printf '%s\n' "${{COMPREPLY[@]}}"
+        "#,
+        script = script("flux-receiver.bash").display(),
+        words = quoted.join(" "),
+    );
+    Some(
+        run_shell(&bash, &["-c", &program])
+            .into_iter()
+            .filter(|l| !l.is_empty())
+            .collect(),
+    )
+}
+
+#[test]
+fn bash_completes_subcommands_types_events_and_kinds() {
+    let Some(subcommands) = bash(&["flux-receiver", "cr"]) else {
+        return;
+    };
+    assert_eq!(subcommands, ["create"]);
+    assert_eq!(
+        bash(&["flux-receiver", "create", "r", "--type", "gi"]).unwrap(),
+        ["github", "gitlab"]
+    );
+    assert_eq!(
+        bash(&["flux-receiver", "create", "r", "--type", "gitlab", "--event", "Tag"]).unwrap(),
+        ["Tag\\ Push\\ Hook"]
+    );
+    assert_eq!(
+        bash(&["flux-receiver", "create", "r", "--resource", "Kust"]).unwrap(),
+        ["Kustomization/"]
+    );
+    assert_eq!(bash(&["flux-receiver", "list", "-o", "w"]).unwrap(), ["wide"]);
+    // `--type=gi` reaches bash as three words; the candidates lose the
+    // `--type=` prefix bash will keep.
+    let typed = "flux-receiver create r --type=gi";
+    assert_eq!(
+        bash_line(typed, &["flux-receiver", "create", "r", "--type", "=", "gi"]).unwrap(),
+        ["github", "gitlab"]
+    );
+    let typed = "flux-receiver create r --type bitbucket --event repo:r";
+    let words = [
+        "flux-receiver",
+        "create",
+        "r",
+        "--type",
+        "bitbucket",
+        "--event",
+        "repo",
+        ":",
+        "r",
+    ];
+    assert_eq!(bash_line(typed, &words).unwrap(), ["refs_changed"]);
+}
+
+#[test]
+fn zsh_completes_with_descriptions() {
+    let Some(zsh) = shell("zsh") else {
+        eprintln!("skipped: zsh is not installed");
+        return;
+    };
+    let complete = |words: &[&str]| {
+        let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+        let program = format!(
+            r#"
+            compdef() {{ : }}
+            _describe() {{ print -rl -- "${{described[@]}}" }}
+            _files() {{ print -r -- '<files>' }}
+            source '{script}'
+            words=({words})
+            CURRENT=${{#words}}
+            _flux_receiver
+            "#,
+            script = script("_flux-receiver").display(),
+            words = quoted.join(" "),
+        );
+        run_shell(&zsh, &["-f", "-c", &program])
+    };
+    let types = complete(&["flux-receiver", "create", "r", "--type", "gi"]);
+    assert_eq!(types.len(), 2, "{types:?}");
+    assert!(types[0].starts_with("github:GitHub webhooks"), "{types:?}");
+    assert_eq!(
+        complete(&[
+            "flux-receiver",
+            "create",
+            "r",
+            "--type",
+            "bitbucket",
+            "--event",
+            "repo:r"
+        ]),
+        ["repo\\:refs_changed:bitbucket event"]
+    );
+    assert_eq!(
+        complete(&["flux-receiver", "secret", "s", "--token-file", ""]),
+        ["<files>"]
+    );
+}
+
+#[test]
+fn fish_completes_like_the_others() {
+    let Some(fish) = shell("fish") else {
+        eprintln!("skipped: fish is not installed");
+        return;
+    };
+    let complete = |line: &str| {
+        let program = format!(
+            "source '{}'; complete -C'{line}'",
+            script("flux-receiver.fish").display()
+        );
+        run_shell(&fish, &["--no-config", "-c", &program])
+    };
+    let types = complete("flux-receiver create r --type gi");
+    assert_eq!(types.len(), 2, "{types:?}");
+    assert!(types[0].starts_with("github\tGitHub webhooks"), "{types:?}");
+    let events = complete("flux-receiver create r --type gitlab --event Tag");
+    assert_eq!(events, ["Tag Push Hook\tgitlab event"]);
+    let kinds = complete("flux-receiver create r --resource OCI");
+    assert!(kinds[0].starts_with("OCIRepository/"), "{kinds:?}");
+}
+
+#[test]
+fn cluster_look_ups_degrade_to_nothing_quickly() {
+    let started = std::time::Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_flux-receiver"))
+        .args(["__complete", "delete", ""])
+        .env("KUBECONFIG", "/nonexistent/kubeconfig")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), ":4\n");
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+}
