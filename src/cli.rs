@@ -105,10 +105,22 @@ pub enum Command {
     Reconcile(NameArgs),
     /// Print Receivers in flux's export format
     Export(ExportArgs),
+    /// Send a sample webhook to a Receiver, signed as its provider signs it
+    #[command(after_help = TRIGGER_EXAMPLES)]
+    Trigger(TriggerArgs),
     /// Print a shell completion script
     #[command(after_help = COMPLETION_EXAMPLES)]
     Completion(CompletionArgs),
 }
+
+const TRIGGER_EXAMPLES: &str = "\
+Examples:
+  # A signed GitHub ping to the Receiver, everything read from the cluster
+  flux-receiver trigger github-receiver
+
+  # A push, without a cluster: type, token and URL given
+  flux-receiver trigger github-receiver --type github --event push --token-file token.txt \\
+    --url https://flux.example.com/hook/106120121d366c2f67e93200f6c1dbe938235eb588daa5e8c0516d3a77ac1dee";
 
 const LIST_EXAMPLES: &str = "\
 Examples:
@@ -190,6 +202,58 @@ pub struct DeleteArgs {
     /// Delete without asking for confirmation
     #[arg(short = 's', long)]
     pub silent: bool,
+}
+
+/// `trigger NAME`.
+#[derive(Debug, Clone, Args)]
+pub struct TriggerArgs {
+    /// Name of the Receiver
+    #[arg(value_parser = parse_object_name)]
+    pub name: String,
+
+    /// Receiver type (default: read from the Receiver)
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_provider)]
+    pub provider: Option<ProviderType>,
+
+    /// The webhook token (default: read from the Receiver's Secret)
+    #[arg(long, value_name = "TOKEN", conflicts_with = "token_file", value_parser = parse_token)]
+    pub token: Option<String>,
+
+    /// Read the webhook token from a file
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub token_file: Option<PathBuf>,
+
+    /// The full hook URL (default: resolved from the cluster like list does)
+    #[arg(long, value_name = "URL", value_parser = parse_url)]
+    pub url: Option<String>,
+
+    /// Host (or base URL) the webhook is reachable at, combined with the Receiver's path
+    #[arg(long, value_name = "HOST", value_parser = parse_hostname, conflicts_with = "url")]
+    pub hostname: Option<String>,
+
+    /// Event to announce (default: the provider's usual test event)
+    #[arg(long, value_name = "EVENT", value_parser = parse_event)]
+    pub event: Option<String>,
+
+    /// Body to send instead of the sample: inline JSON, or @file
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub payload: Option<String>,
+
+    /// generic-oidc: the OIDC token to present
+    #[arg(long, value_name = "TOKEN", env = "FLUX_RECEIVER_OIDC_TOKEN", hide_env_values = true)]
+    pub oidc_token: Option<String>,
+
+    /// gcr: a Google-signed OIDC token to present as Bearer
+    #[arg(long, value_name = "TOKEN")]
+    pub bearer: Option<String>,
+
+    /// Extra attempts on 404, 408, 429 and 5xx answers or connection errors
+    #[arg(long, default_value_t = 3)]
+    pub retries: u32,
+
+    /// Pause between attempts (Go duration)
+    #[arg(long, default_value = "2s", value_parser = parse_duration, value_name = "DURATION")]
+    pub retry_delay: GoDuration,
 }
 
 /// `export NAME | --all`.
@@ -495,6 +559,16 @@ fn parse_non_empty(text: &str) -> Result<String, String> {
 
 fn parse_token(text: &str) -> Result<String, String> {
     receiver::token::normalize(text).map_err(|e| e.to_string())
+}
+
+fn parse_url(text: &str) -> Result<String, String> {
+    let ok = text.split_once("://").is_some_and(|(scheme, rest)| {
+        matches!(scheme, "http" | "https") && !rest.is_empty() && !rest.contains(char::is_whitespace)
+    });
+    if !ok {
+        return Err("must be an http(s) URL such as https://flux.example.com/hook/<digest>".into());
+    }
+    Ok(text.to_string())
 }
 
 fn parse_selector(text: &str) -> Result<String, String> {

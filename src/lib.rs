@@ -10,6 +10,7 @@ pub mod commands;
 pub mod complete;
 pub mod error;
 pub mod generate;
+pub mod http;
 pub mod input;
 pub mod output;
 pub mod plugin;

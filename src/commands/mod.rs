@@ -8,6 +8,7 @@ pub mod get;
 pub mod lifecycle;
 pub mod list;
 pub mod secret;
+pub mod trigger;
 pub mod url;
 
 use std::collections::BTreeMap;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Resume(args) => lifecycle::resume(&cli.global, &args),
         Command::Reconcile(args) => lifecycle::reconcile(&cli.global, &args),
         Command::Export(args) => export::run(&cli.global, &args),
+        Command::Trigger(args) => trigger::run(&cli.global, &args),
         Command::Completion(args) => completion::run(&args),
     }
 }

@@ -16,6 +16,7 @@ pub mod names;
 pub mod path;
 pub mod provider;
 pub mod resource_ref;
+pub mod sample;
 pub mod signature;
 pub mod suggest;
 pub mod token;

@@ -1,0 +1,278 @@
+//! `trigger` against a local HTTP server that checks every provider's
+//! authentication independently (RustCrypto HMACs computed here, not the
+//! receiver crate's), with GitHub's documented signature vector.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use hmac::{KeyInit, Mac};
+use serde_json::Value;
+
+const TOKEN: &str = "It's a Secret to Everybody";
+
+/// A request as the server saw it.
+#[derive(Debug, Clone)]
+struct Seen {
+    headers: HashMap<String, String>,
+    body: Vec<u8>,
+}
+
+/// Serves answers in order (the last one repeats) and records requests.
+struct Server {
+    url: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Server {
+    fn start(answers: Vec<(u16, &'static str)>) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/hook/0123abcd", listener.local_addr().unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let record = seen.clone();
+        thread::spawn(move || {
+            for (index, stream) in listener.incoming().enumerate() {
+                let Ok(mut stream) = stream else { return };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut headers = HashMap::new();
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                loop {
+                    line.clear();
+                    reader.read_line(&mut line).unwrap();
+                    let trimmed = line.trim_end();
+                    if trimmed.is_empty() {
+                        break;
+                    }
+                    let (key, value) = trimmed.split_once(':').unwrap();
+                    headers.insert(key.to_ascii_lowercase(), value.trim().to_string());
+                }
+                let length: usize = headers.get("content-length").map_or(0, |l| l.parse().unwrap());
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).unwrap();
+                record.lock().unwrap().push(Seen { headers, body });
+                let (status, text) = answers[index.min(answers.len() - 1)];
+                let reply = format!(
+                    "HTTP/1.1 {status} {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}",
+                    if status == 200 { "OK" } else { "Error" },
+                    text.len()
+                );
+                let _ = stream.write_all(reply.as_bytes());
+            }
+        });
+        Server { url, seen }
+    }
+
+    fn requests(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn hmac_sha256(body: &[u8]) -> String {
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(TOKEN.as_bytes()).unwrap();
+    mac.update(body);
+    hex(&mac.finalize().into_bytes())
+}
+
+fn hmac_sha1(body: &[u8]) -> String {
+    let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(TOKEN.as_bytes()).unwrap();
+    mac.update(body);
+    hex(&mac.finalize().into_bytes())
+}
+
+/// Triggers `provider` offline at a fresh server and returns what it saw.
+fn trigger(provider: &str, extra: &[&str]) -> (std::process::Output, Vec<Seen>) {
+    let server = Server::start(vec![(200, "")]);
+    let mut args = vec![
+        "trigger",
+        "r",
+        "--type",
+        provider,
+        "--token",
+        TOKEN,
+        "--url",
+        &server.url,
+        "--retries",
+        "0",
+    ];
+    args.extend_from_slice(extra);
+    let output = common::run(&args);
+    (output, server.requests())
+}
+
+fn delivered(provider: &str, extra: &[&str]) -> Seen {
+    let (output, seen) = trigger(provider, extra);
+    assert!(
+        output.status.success(),
+        "{provider}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(seen.len(), 1);
+    seen[0].clone()
+}
+
+fn json(seen: &Seen) -> Value {
+    serde_json::from_slice(&seen.body).expect("a JSON body")
+}
+
+#[test]
+fn github_matches_the_documented_vector() {
+    let seen = delivered("github", &["--event", "push", "--payload", "Hello, World!"]);
+    assert_eq!(seen.body, b"Hello, World!");
+    assert_eq!(
+        seen.headers["x-hub-signature-256"],
+        "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+    );
+    assert_eq!(
+        seen.headers["x-hub-signature"],
+        format!("sha1={}", hmac_sha1(b"Hello, World!"))
+    );
+    assert_eq!(seen.headers["x-github-event"], "push");
+    assert!(!seen.headers["x-github-delivery"].is_empty());
+}
+
+#[test]
+fn github_ping_by_default() {
+    let seen = delivered("github", &[]);
+    assert_eq!(seen.headers["x-github-event"], "ping");
+    assert_eq!(
+        seen.headers["x-hub-signature-256"],
+        format!("sha256={}", hmac_sha256(&seen.body))
+    );
+    assert!(json(&seen)["zen"].is_string());
+}
+
+#[test]
+fn gitlab_token_and_events() {
+    let seen = delivered("gitlab", &["--event", "Tag Push Hook"]);
+    assert_eq!(seen.headers["x-gitlab-token"], TOKEN);
+    assert_eq!(seen.headers["x-gitlab-event"], "Tag Push Hook");
+    assert_eq!(json(&seen)["object_kind"], "tag_push");
+}
+
+#[test]
+fn bitbucket_server_signs_sha256() {
+    let seen = delivered("bitbucket", &[]);
+    assert_eq!(seen.headers["x-event-key"], "repo:refs_changed");
+    assert_eq!(
+        seen.headers["x-hub-signature"],
+        format!("sha256={}", hmac_sha256(&seen.body))
+    );
+}
+
+#[test]
+fn harbor_sends_the_token_as_authorization() {
+    let seen = delivered("harbor", &[]);
+    assert_eq!(seen.headers["authorization"], TOKEN);
+    assert!(json(&seen)["event_data"]["resources"][0]["tag"].is_string());
+}
+
+#[test]
+fn generic_and_generic_hmac() {
+    let seen = delivered("generic", &[]);
+    assert!(!seen.headers.contains_key("x-signature"));
+    let seen = delivered("generic-hmac", &["--payload", "{\"a\":1}"]);
+    assert_eq!(
+        seen.headers["x-signature"],
+        format!("sha256={}", hmac_sha256(b"{\"a\":1}"))
+    );
+}
+
+#[test]
+fn nexus_signs_bare_sha1() {
+    let seen = delivered("nexus", &[]);
+    assert_eq!(seen.headers["x-nexus-webhook-signature"], hmac_sha1(&seen.body));
+    let body = json(&seen);
+    assert!(body["action"].is_string() && body["repositoryName"].is_string());
+}
+
+#[test]
+fn registry_payloads_decode() {
+    let dockerhub = json(&delivered("dockerhub", &[]));
+    assert!(dockerhub["push_data"]["tag"].is_string() && dockerhub["repository"]["repo_url"].is_string());
+    let quay = json(&delivered("quay", &[]));
+    assert!(quay["docker_url"].is_string() && quay["updated_tags"].is_array());
+    let acr = json(&delivered("acr", &[]));
+    assert!(acr["action"].is_string() && acr["target"]["repository"].is_string() && acr["target"]["tag"].is_string());
+}
+
+#[test]
+fn cdevents_headers_match_the_body() {
+    let seen = delivered("cdevents", &[]);
+    assert_eq!(seen.headers["ce-specversion"], "1.0");
+    assert_eq!(json(&seen)["context"]["type"], seen.headers["ce-type"].as_str());
+}
+
+#[test]
+fn generic_oidc_and_gcr_present_bearer_tokens() {
+    let server = Server::start(vec![(200, "")]);
+    let output = common::flux_receiver()
+        .args(["trigger", "r", "--type", "generic-oidc", "--url", &server.url])
+        .env("FLUX_RECEIVER_OIDC_TOKEN", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        server.requests()[0].headers["authorization"],
+        "Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln"
+    );
+
+    let (output, seen) = trigger("gcr", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Google-signed"));
+    assert!(seen.is_empty(), "nothing is sent without a token");
+    let seen = delivered("gcr", &["--bearer", "google-token"]);
+    assert_eq!(seen.headers["authorization"], "Bearer google-token");
+    assert!(json(&seen)["message"]["data"].is_string());
+}
+
+#[test]
+fn retries_then_succeeds() {
+    let server = Server::start(vec![(503, "busy"), (404, "not yet"), (200, "")]);
+    let output = common::run(&[
+        "trigger",
+        "r",
+        "--type",
+        "generic",
+        "--token",
+        "t",
+        "--url",
+        &server.url,
+        "--retry-delay",
+        "10ms",
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[test]
+fn a_rejection_shows_status_and_body_and_is_not_retried() {
+    let server = Server::start(vec![(400, "invalid signature")]);
+    let output = common::run(&[
+        "trigger",
+        "r",
+        "--type",
+        "github",
+        "--token",
+        "t",
+        "--url",
+        &server.url,
+        "--retry-delay",
+        "10ms",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("400") && stderr.contains("invalid signature"),
+        "{stderr}"
+    );
+    assert_eq!(server.requests().len(), 1);
+}
