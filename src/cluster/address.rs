@@ -119,12 +119,22 @@ fn http_url(host: &str, port: i32) -> String {
     }
 }
 
+/// Which kinds of object may supply the address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sources {
+    /// LoadBalancer and NodePort Services only (one or two requests).
+    Services,
+    /// Services, then Ingresses and HTTPRoutes in front of them.
+    ServicesAndRoutes,
+}
+
 /// Finds where the cluster exposes the webhook, in the order operators set
 /// it up: a LoadBalancer Service, a NodePort Service (through a node
-/// address), an Ingress, a Gateway API HTTPRoute. Requests are made lazily,
-/// so the common case (a LoadBalancer) costs one list. Failing look-ups only
-/// mean no address is known: the command does not fail over them.
-pub async fn discover(cluster: &Cluster, flux_namespace: &str) -> Option<WebhookBase> {
+/// address), then (with [`Sources::ServicesAndRoutes`]) an Ingress or a
+/// Gateway API HTTPRoute. Requests are made lazily, so the common case (a
+/// LoadBalancer) costs one list. Failing look-ups only mean no address is
+/// known: the command does not fail over them.
+pub async fn discover(cluster: &Cluster, flux_namespace: &str, sources: Sources) -> Option<WebhookBase> {
     let services: Vec<Service> = list_quietly(
         cluster,
         Api::namespaced(cluster.client.clone(), flux_namespace),
@@ -149,7 +159,7 @@ pub async fn discover(cluster: &Cluster, flux_namespace: &str) -> Option<Webhook
         .filter(|s| webhook_port(s).is_some())
         .filter_map(|s| s.metadata.name.as_deref())
         .collect();
-    if backends.is_empty() {
+    if backends.is_empty() || sources == Sources::Services {
         return None;
     }
     let ingresses: Vec<Ingress> = list_quietly(

@@ -146,7 +146,7 @@ pub async fn gather(cluster: &Cluster, query: &Query<'_>) -> CliResult<Inventory
             source: "--hostname".into(),
         }),
         None if found.is_empty() => None,
-        None => address::discover(cluster, query.flux_namespace).await,
+        None => address::discover(cluster, query.flux_namespace, address::Sources::ServicesAndRoutes).await,
     };
 
     let mut missing_address = false;

@@ -106,7 +106,7 @@ async fn webhook_base(
             return Some(base);
         }
     }
-    address::discover(cluster, &global.flux_namespace).await
+    address::discover(cluster, &global.flux_namespace, address::Sources::Services).await
 }
 
 fn print_ready(namespace: &str, name: &str, path: &str, base: Option<&WebhookBase>) -> CliResult {

@@ -102,7 +102,7 @@ async fn detail(global: &GlobalArgs, args: &GetArgs, name: &str) -> CliResult {
             }),
             None => match secret_base {
                 Some(base) => Some(base),
-                None => address::discover(&cluster, &global.flux_namespace).await,
+                None => address::discover(&cluster, &global.flux_namespace, address::Sources::ServicesAndRoutes).await,
             },
         };
         match base {

@@ -143,7 +143,9 @@ async fn resolve(global: &GlobalArgs, args: &TriggerArgs, token: Option<String>)
                 }),
                 None => match secret.as_ref().and_then(address::from_secret) {
                     Some(base) => Some(base),
-                    None => address::discover(&cluster, &global.flux_namespace).await,
+                    None => {
+                        address::discover(&cluster, &global.flux_namespace, address::Sources::ServicesAndRoutes).await
+                    }
                 },
             };
             let base = base.ok_or_else(|| {

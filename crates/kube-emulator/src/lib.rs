@@ -1,1 +1,243 @@
-//! placeholder, replaced by the emulator
+//! A Kubernetes API server emulator with an emulated Flux
+//! notification-controller, for tests and for trying flux-receiver without
+//! a cluster.
+//!
+//! It speaks the Kubernetes API over plain HTTP closely enough that kube-rs
+//! and kubectl work against it for what flux-receiver uses: discovery,
+//! get/list/watch/create/update/patch (merge, JSON, server-side
+//! apply)/delete, the status subresource, label and field selectors,
+//! pagination, `Status` errors. Tests can deny verbs (RBAC), inject faults,
+//! count requests and read or write objects directly.
+//!
+//! Never linked into the flux-receiver binary.
+
+mod controller;
+mod fixtures;
+mod kubeconfig;
+mod objects;
+mod patch;
+mod resources;
+mod selectors;
+mod server;
+mod state;
+mod status;
+mod store;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub use controller::LOAD_BALANCER_IP;
+pub use kubeconfig::CONTEXT;
+pub use state::{Fault, RequestRecord};
+
+use state::{FaultRule, State};
+
+/// How to start an emulator.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Install Flux: CRDs, the notification-controller Deployment and Service, the controller.
+    pub with_flux: bool,
+    /// How long the controller waits before writing a Receiver's status.
+    pub controller_delay: Duration,
+    /// Receivers (with Secrets) to seed over 100 namespaces.
+    pub seed_receivers: usize,
+    /// Port on 127.0.0.1 (0: any free port).
+    pub port: u16,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            with_flux: true,
+            controller_delay: Duration::ZERO,
+            seed_receivers: 0,
+            port: 0,
+        }
+    }
+}
+
+/// A running emulator (on the caller's tokio runtime).
+pub struct Emulator {
+    addr: SocketAddr,
+    state: Arc<State>,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl Emulator {
+    /// Starts serving on 127.0.0.1.
+    pub async fn start(options: Options) -> std::io::Result<Emulator> {
+        let state = Arc::new(State::new(options.with_flux, options.controller_delay));
+        fixtures::install(&state);
+        fixtures::seed_receivers(&state, options.seed_receivers);
+        controller::spawn(state.clone());
+        let listener = TcpListener::bind(("127.0.0.1", options.port)).await?;
+        let addr = listener.local_addr()?;
+        let (shutdown, mut stop) = oneshot::channel();
+        let serving = state.clone();
+        tokio::spawn(async move {
+            loop {
+                let accepted = tokio::select! {
+                    accepted = listener.accept() => accepted,
+                    _ = &mut stop => return,
+                };
+                let Ok((stream, _)) = accepted else { continue };
+                let state = serving.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |request| server::handle(state.clone(), request));
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Ok(Emulator {
+            addr,
+            state,
+            shutdown: Some(shutdown),
+        })
+    }
+
+    /// The listening address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A kubeconfig pointing here.
+    pub fn kubeconfig_yaml(&self) -> String {
+        kubeconfig::kubeconfig(self.addr)
+    }
+
+    /// Writes [`Emulator::kubeconfig_yaml`] to `path`.
+    pub fn write_kubeconfig(&self, path: &Path) -> std::io::Result<()> {
+        std::fs::write(path, self.kubeconfig_yaml())
+    }
+
+    /// Requests served so far.
+    pub fn request_count(&self) -> u64 {
+        self.state.requests.lock().unwrap().len() as u64
+    }
+
+    /// The requests served so far, in order.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.state.requests.lock().unwrap().clone()
+    }
+
+    /// Forgets the requests served so far.
+    pub fn reset_requests(&self) {
+        self.state.requests.lock().unwrap().clear();
+    }
+
+    /// Denies `verb` on `resource` (plural; `*` for any) with 403 Forbidden.
+    pub fn deny(&self, verb: &str, resource: &str) {
+        self.state
+            .denied
+            .lock()
+            .unwrap()
+            .push((verb.to_string(), resource.to_string()));
+    }
+
+    /// Makes the next `times` requests for `verb` on `resource` fail with `fault`.
+    pub fn inject_fault(&self, verb: &str, resource: &str, fault: Fault, times: usize) {
+        self.state.faults.lock().unwrap().push(FaultRule {
+            verb: verb.to_string(),
+            resource: resource.to_string(),
+            fault,
+            remaining: times,
+        });
+    }
+
+    /// An object, by apiVersion, plural, namespace and name.
+    pub fn get_object(&self, api_version: &str, plural: &str, namespace: Option<&str>, name: &str) -> Option<Value> {
+        let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+        let resource = resources::find(self.state.with_flux, group, version, plural)?;
+        objects::get(&self.state, resource, namespace, name).ok()
+    }
+
+    /// Creates or replaces an object, bypassing RBAC and faults; the
+    /// controller sees it as it sees any write.
+    ///
+    /// # Panics
+    /// When the object's apiVersion and kind are not served, or it is invalid.
+    pub fn put_object(&self, object: Value) {
+        let api_version = object["apiVersion"].as_str().unwrap_or_default();
+        let kind = object["kind"].as_str().unwrap_or_default();
+        let resource = resources::by_kind(self.state.with_flux, api_version, kind)
+            .unwrap_or_else(|| panic!("{api_version} {kind} is not served"));
+        let namespace = object["metadata"]["namespace"].as_str().map(str::to_string);
+        let name = object["metadata"]["name"].as_str().unwrap_or_default().to_string();
+        let result = match objects::get(&self.state, resource, namespace.as_deref(), &name) {
+            Ok(_) => objects::update(&self.state, resource, namespace.as_deref(), &name, object, false),
+            Err(_) => objects::create(&self.state, resource, namespace.as_deref(), object),
+        };
+        result.unwrap_or_else(|e| panic!("put_object: {}", e.message));
+    }
+
+    /// Deletes an object; whether it existed.
+    pub fn delete_object(&self, api_version: &str, plural: &str, namespace: Option<&str>, name: &str) -> bool {
+        let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+        resources::find(self.state.with_flux, group, version, plural)
+            .is_some_and(|resource| objects::delete(&self.state, resource, namespace, name).is_ok())
+    }
+
+    /// Stops serving.
+    pub async fn shutdown(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// An [`Emulator`] on a thread of its own with its own runtime, for plain
+/// `#[test]` functions that run the flux-receiver binary as a subprocess.
+pub struct BackgroundEmulator {
+    emulator: Emulator,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl BackgroundEmulator {
+    /// Starts an emulator on a new two-thread runtime.
+    pub fn start(options: Options) -> std::io::Result<BackgroundEmulator> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        let emulator = runtime.block_on(Emulator::start(options))?;
+        Ok(BackgroundEmulator {
+            emulator,
+            runtime: Some(runtime),
+        })
+    }
+}
+
+impl std::ops::Deref for BackgroundEmulator {
+    type Target = Emulator;
+
+    fn deref(&self) -> &Emulator {
+        &self.emulator
+    }
+}
+
+impl Drop for BackgroundEmulator {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.emulator.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Shared state: the store plus what tests configure (RBAC denials, faults)
+//! and what they read back (the request log).
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use crate::store::Store;
+
+/// A failure to inject into matching requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Answer 500 InternalError.
+    InternalError,
+    /// Answer 429 TooManyRequests with a Retry-After.
+    TooManyRequests {
+        /// Seconds the client is asked to wait.
+        retry_after_secs: u32,
+    },
+    /// Answer normally, but only after this long.
+    Slow(Duration),
+    /// Close the connection without answering.
+    DropConnection,
+}
+
+/// One request the emulator served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRecord {
+    /// The Kubernetes verb: get, list, watch, create, update, patch, delete (or "discovery").
+    pub verb: String,
+    /// The HTTP method.
+    pub method: String,
+    /// Path and query.
+    pub path: String,
+    /// The plural resource ("receivers"), empty for discovery.
+    pub resource: String,
+    /// The namespace, if any.
+    pub namespace: Option<String>,
+    /// The status code answered (0 for a dropped connection).
+    pub status: u16,
+}
+
+/// A fault waiting for matching requests.
+#[derive(Debug, Clone)]
+pub(crate) struct FaultRule {
+    pub verb: String,
+    pub resource: String,
+    pub fault: Fault,
+    pub remaining: usize,
+}
+
+/// Everything the server and the controller share.
+pub struct State {
+    /// The objects.
+    pub store: Mutex<Store>,
+    /// Whether Flux is installed.
+    pub with_flux: bool,
+    /// How long the controller waits before reconciling.
+    pub controller_delay: Duration,
+    pub(crate) requests: Mutex<Vec<RequestRecord>>,
+    pub(crate) denied: Mutex<Vec<(String, String)>>,
+    pub(crate) faults: Mutex<Vec<FaultRule>>,
+    next_node_port: AtomicU32,
+    next_cluster_ip: AtomicU32,
+}
+
+impl State {
+    /// Empty state.
+    pub fn new(with_flux: bool, controller_delay: Duration) -> State {
+        State {
+            store: Mutex::new(Store::default()),
+            with_flux,
+            controller_delay,
+            requests: Mutex::new(Vec::new()),
+            denied: Mutex::new(Vec::new()),
+            faults: Mutex::new(Vec::new()),
+            next_node_port: AtomicU32::new(30080),
+            next_cluster_ip: AtomicU32::new(100),
+        }
+    }
+
+    /// Whether RBAC denies `verb` on `resource`.
+    pub(crate) fn is_denied(&self, verb: &str, resource: &str) -> bool {
+        self.denied
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|(v, r)| (v == verb || v == "*") && (r == resource || r == "*"))
+    }
+
+    /// Takes one fault for a request, if any is armed.
+    pub(crate) fn take_fault(&self, verb: &str, resource: &str) -> Option<Fault> {
+        let mut faults = self.faults.lock().unwrap();
+        let rule = faults
+            .iter_mut()
+            .find(|f| f.remaining > 0 && f.verb == verb && f.resource == resource)?;
+        rule.remaining -= 1;
+        Some(rule.fault.clone())
+    }
+
+    /// Records a served request.
+    pub(crate) fn record(&self, record: RequestRecord) {
+        self.requests.lock().unwrap().push(record);
+    }
+
+    /// A node port from the NodePort range.
+    pub(crate) fn node_port(&self) -> u32 {
+        self.next_node_port.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// A cluster IP from 10.96.0.0/16.
+    pub(crate) fn cluster_ip(&self) -> String {
+        let n = self.next_cluster_ip.fetch_add(1, Ordering::Relaxed);
+        format!("10.96.{}.{}", n / 256, n % 256)
+    }
+}

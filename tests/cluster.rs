@@ -1,0 +1,549 @@
+//! End-to-end: the real binary against the Kubernetes API emulator, with its
+//! emulated notification-controller. kubectl, where installed, double-checks
+//! what was written as an independent client.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use kube_emulator::{BackgroundEmulator, Fault, Options};
+use serde_json::{Value, json};
+
+/// An emulator and a kubeconfig pointing at it.
+struct Env {
+    emulator: BackgroundEmulator,
+    kubeconfig: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn start(options: Options) -> Env {
+        let emulator = BackgroundEmulator::start(options).expect("emulator starts");
+        let dir = tempfile::tempdir().unwrap();
+        let kubeconfig = dir.path().join("kubeconfig");
+        emulator.write_kubeconfig(&kubeconfig).unwrap();
+        Env {
+            emulator,
+            kubeconfig,
+            _dir: dir,
+        }
+    }
+
+    fn with_flux() -> Env {
+        Env::start(Options::default())
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_with_stdin(args, "")
+    }
+
+    fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        common::flux_receiver()
+            .env("KUBECONFIG", &self.kubeconfig)
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .expect("flux-receiver runs")
+    }
+
+    fn token_secret(&self, namespace: &str, name: &str, token: &str) {
+        use base64_engine::encode;
+        self.emulator.put_object(json!({
+            "apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": name, "namespace": namespace},
+            "data": {"token": encode(token)}
+        }));
+    }
+
+    fn secret_token(&self, namespace: &str, name: &str) -> Option<String> {
+        let secret = self.emulator.get_object("v1", "secrets", Some(namespace), name)?;
+        let data = secret["data"]["token"].as_str()?;
+        Some(base64_engine::decode(data))
+    }
+
+    fn requests_by_verb(&self) -> Vec<String> {
+        self.emulator
+            .requests()
+            .iter()
+            .map(|r| format!("{} {}", r.verb, r.resource))
+            .collect()
+    }
+}
+
+/// Just enough base64 for test fixtures, so the tests need no extra crate.
+mod base64_engine {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    pub fn encode(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+
+    pub fn decode(text: &str) -> String {
+        let mut bits = 0u32;
+        let mut count = 0;
+        let mut out = Vec::new();
+        for c in text.bytes().filter(|c| *c != b'=') {
+            let value = ALPHABET.iter().position(|a| *a == c).expect("base64") as u32;
+            bits = (bits << 6) | value;
+            count += 6;
+            if count >= 8 {
+                count -= 8;
+                out.push((bits >> count) as u8);
+                bits &= (1 << count) - 1;
+            }
+        }
+        String::from_utf8(out).unwrap()
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn assert_success(output: &Output) {
+    assert!(
+        output.status.success(),
+        "failed: {}\n{}",
+        stderr(output),
+        stdout(output)
+    );
+}
+
+fn assert_failure(output: &Output, needle: &str) {
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "expected failure: {}\n{}",
+        stderr(output),
+        stdout(output)
+    );
+    let err = stderr(output);
+    let last = err.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: ") && last.contains(needle),
+        "expected '{needle}' in: {err}"
+    );
+    assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{err}");
+}
+
+const CREATE: [&str; 11] = [
+    "create",
+    "github-receiver",
+    "--type",
+    "github",
+    "--event",
+    "ping,push",
+    "--secret-ref",
+    "webhook-token",
+    "--resource",
+    "GitRepository/my-nginx",
+    "--timeout=20s",
+];
+
+#[test]
+fn create_waits_for_ready_and_prints_the_path() {
+    let env = Env::with_flux();
+    env.token_secret("flux-system", "webhook-token", "secret-token-dont-share");
+    env.emulator.reset_requests();
+    let output = env.run(&CREATE);
+    assert_success(&output);
+    let expected = receiver::webhook_path("secret-token-dont-share", "github-receiver", "flux-system");
+    let out = stdout(&output);
+    assert!(out.contains("✔ Receiver flux-system/github-receiver is ready"), "{out}");
+    assert!(out.contains(&format!("webhook path: {expected}")), "{out}");
+    // The object in the cluster is exactly what --export prints.
+    let stored = env
+        .emulator
+        .get_object(
+            "notification.toolkit.fluxcd.io/v1",
+            "receivers",
+            Some("flux-system"),
+            "github-receiver",
+        )
+        .unwrap();
+    assert_eq!(
+        stored["spec"],
+        json!({
+            "type": "github", "events": ["ping", "push"],
+            "resources": [{"kind": "GitRepository", "name": "my-nginx"}],
+            "secretRef": {"name": "webhook-token"}
+        })
+    );
+    // apply, watch, then the address look-ups (Secret annotation, Services).
+    let requests = env.requests_by_verb();
+    assert!(requests.len() <= 4, "too many requests: {requests:?}");
+    assert_eq!(requests[0], "patch receivers");
+}
+
+#[test]
+fn create_reports_a_receiver_that_is_not_ready() {
+    let env = Env::with_flux();
+    let output = env.run(&CREATE);
+    assert_failure(&output, "is not ready: TokenNotFound");
+}
+
+#[test]
+fn create_prints_the_full_url_from_hostname_secret_annotation_or_service() {
+    let env = Env::with_flux();
+    env.token_secret("flux-system", "webhook-token", "t0k3n");
+    let path = receiver::webhook_path("t0k3n", "github-receiver", "flux-system");
+
+    let mut args = CREATE.to_vec();
+    args.extend(["--hostname", "flux.example.com"]);
+    let out = stdout(&env.run(&args));
+    assert!(
+        out.contains(&format!("webhook URL:  https://flux.example.com{path}")),
+        "{out}"
+    );
+
+    // A LoadBalancer Service exposing the controller.
+    let output = env.run(&["expose", "--timeout=20s"]);
+    assert_success(&output);
+    let out = stdout(&env.run(&CREATE));
+    assert!(
+        out.contains("webhook URL:  http://") && out.contains(&path) && out.contains("LoadBalancer Service 'receiver'"),
+        "{out}"
+    );
+
+    // The Secret's annotation wins over the Service.
+    let output = env.run(&[
+        "secret",
+        "webhook-token",
+        "--type",
+        "github",
+        "--hostname",
+        "hooks.example.org",
+        "--receiver-name",
+        "github-receiver",
+    ]);
+    assert_success(&output);
+    let out = stdout(&env.run(&CREATE));
+    assert!(
+        out.contains(&format!("webhook URL:  https://hooks.example.org{path}")),
+        "{out}"
+    );
+}
+
+#[test]
+fn create_no_wait_returns_after_the_apply() {
+    let env = Env::start(Options {
+        controller_delay: Duration::from_secs(30),
+        ..Options::default()
+    });
+    env.token_secret("flux-system", "webhook-token", "t");
+    let mut args = CREATE.to_vec();
+    args.push("--no-wait");
+    let output = env.run(&args);
+    assert_success(&output);
+    assert!(stdout(&output).contains("applied"));
+}
+
+#[test]
+fn create_times_out_with_the_last_known_state() {
+    let env = Env::start(Options {
+        controller_delay: Duration::from_secs(30),
+        ..Options::default()
+    });
+    env.token_secret("flux-system", "webhook-token", "t");
+    let mut args = CREATE.to_vec();
+    args.push("--timeout=2s");
+    let started = Instant::now();
+    let output = env.run(&args);
+    assert_failure(&output, "timed out after 2s");
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn secret_generates_keeps_and_never_silently_replaces_the_token() {
+    let env = Env::with_flux();
+    let output = env.run(&[
+        "secret",
+        "webhook-token",
+        "--type",
+        "github",
+        "--hostname",
+        "flux.example.com",
+    ]);
+    assert_success(&output);
+    let generated = env
+        .secret_token("flux-system", "webhook-token")
+        .expect("a token was written");
+    assert_eq!(generated.len(), 64);
+    assert!(
+        !stdout(&output).contains(&generated) && !stderr(&output).contains(&generated),
+        "token leaked"
+    );
+    assert!(stdout(&output).contains("created") && stdout(&output).contains("generated"));
+
+    // Re-running without a token keeps it.
+    let output = env.run(&["secret", "webhook-token", "--type", "github"]);
+    assert_success(&output);
+    assert!(stdout(&output).contains("kept"), "{}", stdout(&output));
+    assert_eq!(
+        env.secret_token("flux-system", "webhook-token").as_deref(),
+        Some(generated.as_str())
+    );
+
+    // A different token is refused without --force, and nothing changes.
+    let output = env.run_with_stdin(
+        &["secret", "webhook-token", "--type", "github", "--token-stdin"],
+        "other-token\n",
+    );
+    assert_failure(&output, "--force");
+    assert!(stderr(&output).contains("hook URL"));
+    assert_eq!(
+        env.secret_token("flux-system", "webhook-token").as_deref(),
+        Some(generated.as_str())
+    );
+
+    // With --force it is replaced, and shown only when asked.
+    let output = env.run_with_stdin(
+        &[
+            "secret",
+            "webhook-token",
+            "--type",
+            "github",
+            "--token-stdin",
+            "--force",
+            "--show-token",
+        ],
+        "other-token\n",
+    );
+    assert_success(&output);
+    assert_eq!(
+        env.secret_token("flux-system", "webhook-token").as_deref(),
+        Some("other-token")
+    );
+    assert!(stdout(&output).contains("token: other-token"));
+}
+
+#[test]
+fn secret_with_the_same_token_is_unchanged_and_warns_about_the_command_line() {
+    let env = Env::with_flux();
+    env.token_secret("flux-system", "webhook-token", "same");
+    let output = env.run(&["secret", "webhook-token", "--type", "github", "--token", "same"]);
+    assert_success(&output);
+    assert!(stderr(&output).contains("warning: --token is visible"));
+    assert!(!stdout(&output).contains("same\n") && !stdout(&output).contains("token: same"));
+}
+
+#[test]
+fn expose_waits_for_a_load_balancer_and_mentions_the_stock_service() {
+    let env = Env::with_flux();
+    let output = env.run(&["expose", "--timeout=20s"]);
+    assert_success(&output);
+    let out = stdout(&output);
+    assert!(
+        out.contains("✔ Service flux-system/receiver exposes the webhook port"),
+        "{out}"
+    );
+    assert!(out.contains("base URL: http://"), "{out}");
+    assert!(stderr(&output).contains("webhook-receiver"));
+    let service = env
+        .emulator
+        .get_object("v1", "services", Some("flux-system"), "receiver")
+        .unwrap();
+    assert_eq!(service["spec"]["selector"], json!({"app": "notification-controller"}));
+    assert_eq!(service["spec"]["ports"][0]["targetPort"], json!(9292));
+}
+
+#[test]
+fn expose_node_port_reports_a_node_address() {
+    let env = Env::with_flux();
+    let output = env.run(&["expose", "--type", "NodePort", "--name", "webhook"]);
+    assert_success(&output);
+    let out = stdout(&output);
+    let service = env
+        .emulator
+        .get_object("v1", "services", Some("flux-system"), "webhook")
+        .unwrap();
+    let node_port = service["spec"]["ports"][0]["nodePort"].as_i64().expect("a node port");
+    assert!(out.contains(&format!(":{node_port}")), "{out}");
+}
+
+#[test]
+fn expose_without_flux_says_flux_is_not_installed() {
+    let env = Env::start(Options {
+        with_flux: false,
+        ..Options::default()
+    });
+    let output = env.run(&["expose"]);
+    assert_failure(&output, "Flux is not installed in namespace 'flux-system'");
+}
+
+#[test]
+fn create_without_the_crd_says_flux_is_not_installed() {
+    let env = Env::start(Options {
+        with_flux: false,
+        ..Options::default()
+    });
+    let output = env.run(&CREATE);
+    assert_failure(&output, "Flux is not installed");
+}
+
+#[test]
+fn forbidden_names_verb_resource_and_namespace() {
+    let env = Env::with_flux();
+    env.emulator.deny("patch", "receivers");
+    let started = Instant::now();
+    let output = env.run(&[
+        "create",
+        "r",
+        "--type",
+        "github",
+        "--secret-ref",
+        "s",
+        "--resource",
+        "GitRepository/a",
+    ]);
+    assert_failure(
+        &output,
+        "forbidden: cannot patch receivers 'r' in namespace 'flux-system'",
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "a permanent error must fail fast"
+    );
+}
+
+#[test]
+fn missing_namespace() {
+    let env = Env::with_flux();
+    let output = env.run(&[
+        "create",
+        "r",
+        "-n",
+        "nowhere",
+        "--type",
+        "github",
+        "--secret-ref",
+        "s",
+        "--resource",
+        "GitRepository/a",
+    ]);
+    assert_failure(&output, "namespace 'nowhere' not found");
+}
+
+#[test]
+fn no_kubeconfig_and_unreachable_server() {
+    let output = common::run(&["expose"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("no kubeconfig found"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("config");
+    std::fs::write(&kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: http://127.0.0.1:9\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\nusers:\n- name: u\n  user:\n    token: x\n").unwrap();
+    let started = Instant::now();
+    let output = common::flux_receiver()
+        .env("KUBECONFIG", &kubeconfig)
+        .args(["expose"])
+        .output()
+        .unwrap();
+    assert_failure(&output, "cannot reach the Kubernetes API server at http://127.0.0.1:9");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn transient_failures_are_retried_within_the_timeout() {
+    let env = Env::with_flux();
+    env.token_secret("flux-system", "webhook-token", "t");
+    env.emulator.inject_fault("patch", "receivers", Fault::InternalError, 2);
+    env.emulator
+        .inject_fault("watch", "receivers", Fault::DropConnection, 1);
+    env.emulator
+        .inject_fault("list", "services", Fault::TooManyRequests { retry_after_secs: 1 }, 1);
+    let output = env.run(&CREATE);
+    assert_success(&output);
+    let patches = env
+        .requests_by_verb()
+        .iter()
+        .filter(|r| *r == "patch receivers")
+        .count();
+    assert_eq!(patches, 3, "two 500s, then success");
+}
+
+#[test]
+fn slow_answers_time_out_and_are_retried() {
+    let env = Env::with_flux();
+    env.token_secret("flux-system", "webhook-token", "t");
+    env.emulator
+        .inject_fault("patch", "receivers", Fault::Slow(Duration::from_secs(3)), 1);
+    let mut args = CREATE.to_vec();
+    args.push("--timeout=6s"); // one attempt may take 1.5 s
+    let output = env.run(&args);
+    assert_success(&output);
+}
+
+#[test]
+fn retries_stop_at_the_timeout() {
+    let env = Env::with_flux();
+    env.emulator
+        .inject_fault("patch", "receivers", Fault::InternalError, 1000);
+    let mut args = CREATE.to_vec();
+    args.push("--timeout=2s");
+    let started = Instant::now();
+    let output = env.run(&args);
+    assert_failure(&output, "gave up after");
+    assert!(started.elapsed() < Duration::from_secs(6));
+}
+
+#[test]
+fn kubectl_sees_what_flux_receiver_wrote() {
+    if which_kubectl().is_none() {
+        eprintln!("skipped: kubectl is not installed");
+        return;
+    }
+    let env = Env::with_flux();
+    assert_success(&env.run(&["secret", "webhook-token", "--type", "github"]));
+    assert_success(&env.run(&CREATE));
+    let output = std::process::Command::new("kubectl")
+        .args([
+            "--kubeconfig",
+            env.kubeconfig.to_str().unwrap(),
+            "--request-timeout=10s",
+        ])
+        .args([
+            "get",
+            "receivers.notification.toolkit.fluxcd.io",
+            "-n",
+            "flux-system",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let list: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let item = &list["items"][0];
+    assert_eq!(item["metadata"]["name"], "github-receiver");
+    assert_eq!(item["status"]["conditions"][0]["status"], "True");
+}
+
+fn which_kubectl() -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|dir| PathBuf::from(dir).join("kubectl"))
+        .find(|p| p.exists())
+}
