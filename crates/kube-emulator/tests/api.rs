@@ -1,0 +1,351 @@
+//! The emulator through a real kube-rs client: the semantics flux-receiver
+//! relies on, checked one by one.
+
+use std::time::Duration;
+
+use futures::TryStreamExt;
+use k8s_openapi::api::core::v1::{Namespace, Secret, Service};
+use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams, WatchEvent, WatchParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Client, Config};
+use kube_emulator::{Emulator, Fault, Options};
+use serde_json::json;
+
+async fn client(emulator: &Emulator) -> Client {
+    let kubeconfig = Kubeconfig::from_yaml(&emulator.kubeconfig_yaml()).unwrap();
+    let mut config = Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
+        .await
+        .unwrap();
+    config.default_retry = false;
+    Client::try_from(config).unwrap()
+}
+
+fn secret(name: &str, token: &str) -> Secret {
+    serde_json::from_value(json!({"metadata": {"name": name}, "stringData": {"token": token}})).unwrap()
+}
+
+fn api_error(err: kube::Error) -> (u16, String) {
+    match err {
+        kube::Error::Api(status) => (status.code, status.reason.clone()),
+        other => panic!("expected an API error, got {other}"),
+    }
+}
+
+#[tokio::test]
+async fn crud_with_versions_conflicts_and_not_found() {
+    let emulator = Emulator::start(Options::default()).await.unwrap();
+    let secrets: Api<Secret> = Api::namespaced(client(&emulator).await, "flux-system");
+    let created = secrets.create(&PostParams::default(), &secret("a", "t")).await.unwrap();
+    assert!(created.metadata.uid.is_some() && created.metadata.creation_timestamp.is_some());
+    // stringData is folded into data, and the type defaulted, as the API server does.
+    assert_eq!(created.data.unwrap()["token"].0, b"t");
+    assert_eq!(created.type_.as_deref(), Some("Opaque"));
+    assert_eq!(
+        api_error(
+            secrets
+                .create(&PostParams::default(), &secret("a", "t"))
+                .await
+                .unwrap_err()
+        ),
+        (409, "AlreadyExists".into())
+    );
+
+    let mut stale = secrets.get("a").await.unwrap();
+    let mut fresh = stale.clone();
+    fresh.metadata.labels = Some([("x".to_string(), "1".to_string())].into());
+    secrets.replace("a", &PostParams::default(), &fresh).await.unwrap();
+    stale.metadata.labels = Some([("x".to_string(), "2".to_string())].into());
+    assert_eq!(
+        api_error(secrets.replace("a", &PostParams::default(), &stale).await.unwrap_err()),
+        (409, "Conflict".into())
+    );
+
+    secrets.delete("a", &DeleteParams::default()).await.unwrap();
+    assert_eq!(api_error(secrets.get("a").await.unwrap_err()), (404, "NotFound".into()));
+    assert!(secrets.get_opt("a").await.unwrap().is_none());
+
+    let nowhere: Api<Secret> = Api::namespaced(client(&emulator).await, "nowhere");
+    let err = nowhere
+        .create(&PostParams::default(), &secret("a", "t"))
+        .await
+        .unwrap_err();
+    match err {
+        kube::Error::Api(status) => {
+            assert_eq!(status.code, 404);
+            assert_eq!(status.details.unwrap().kind, "namespaces");
+        }
+        other => panic!("{other}"),
+    }
+}
+
+#[tokio::test]
+async fn patches_apply_and_status() {
+    let emulator = Emulator::start(Options::default()).await.unwrap();
+    let client = client(&emulator).await;
+    let receivers: Api<kube::api::DynamicObject> = Api::namespaced_with(
+        client.clone(),
+        "flux-system",
+        &kube::api::ApiResource {
+            group: "notification.toolkit.fluxcd.io".into(),
+            version: "v1".into(),
+            api_version: "notification.toolkit.fluxcd.io/v1".into(),
+            kind: "Receiver".into(),
+            plural: "receivers".into(),
+        },
+    );
+    let applied = json!({"apiVersion": "notification.toolkit.fluxcd.io/v1", "kind": "Receiver",
+                         "metadata": {"name": "r"},
+                         "spec": {"type": "generic", "secretRef": {"name": "s"}, "resources": [{"kind": "GitRepository", "name": "a"}]}});
+    let params = PatchParams::apply("test").force();
+    let first = receivers.patch("r", &params, &Patch::Apply(&applied)).await.unwrap();
+    assert_eq!(first.metadata.generation, Some(1));
+    // Metadata changes keep the generation; spec changes bump it.
+    let labelled = receivers
+        .patch(
+            "r",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"labels": {"a": "b"}}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(labelled.metadata.generation, Some(1));
+    let suspended = receivers
+        .patch(
+            "r",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"suspend": true}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(suspended.metadata.generation, Some(2));
+    let json_patched = receivers
+        .patch(
+            "r",
+            &PatchParams::default(),
+            &Patch::<()>::Json(serde_json::from_value(json!([{"op": "remove", "path": "/spec/suspend"}])).unwrap()),
+        )
+        .await
+        .unwrap();
+    assert!(json_patched.data["spec"].get("suspend").is_none());
+    // Status only through the subresource.
+    let ignored = receivers
+        .patch(
+            "r",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"status": {"webhookPath": "/x"}})),
+        )
+        .await
+        .unwrap();
+    assert_ne!(ignored.data["status"]["webhookPath"], "/x");
+    let status = receivers
+        .patch_status(
+            "r",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"status": {"webhookPath": "/x"}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status.data["status"]["webhookPath"], "/x");
+    // A resourceVersion in an apply is a precondition.
+    let mut stale = applied.clone();
+    stale["metadata"]["resourceVersion"] = json!("1");
+    assert_eq!(
+        api_error(receivers.patch("r", &params, &Patch::Apply(&stale)).await.unwrap_err()).0,
+        409
+    );
+    // Invalid objects are 422.
+    let invalid = json!({"apiVersion": "notification.toolkit.fluxcd.io/v1", "kind": "Receiver", "metadata": {"name": "bad"},
+                         "spec": {"type": "nope", "resources": []}});
+    assert_eq!(
+        api_error(
+            receivers
+                .patch("bad", &params, &Patch::Apply(&invalid))
+                .await
+                .unwrap_err()
+        ),
+        (422, "Invalid".into())
+    );
+}
+
+#[tokio::test]
+async fn lists_select_and_paginate() {
+    let emulator = Emulator::start(Options {
+        seed_receivers: 250,
+        ..Options::default()
+    })
+    .await
+    .unwrap();
+    let client = client(&emulator).await;
+    let secrets: Api<Secret> = Api::all(client.clone());
+    let mut names = Vec::new();
+    let mut params = ListParams::default().limit(100).fields("type=Opaque");
+    loop {
+        let page = secrets.list(&params).await.unwrap();
+        names.extend(page.items.into_iter().map(|s| s.metadata.name.unwrap()));
+        match page.metadata.continue_ {
+            Some(token) if !token.is_empty() => params = params.continue_token(&token),
+            _ => break,
+        }
+    }
+    assert_eq!(names.len(), 250);
+    let namespaces: Api<Namespace> = Api::all(client.clone());
+    assert_eq!(
+        namespaces
+            .list(&ListParams::default().labels("missing"))
+            .await
+            .unwrap()
+            .items
+            .len(),
+        0
+    );
+    let by_name = namespaces
+        .list(&ListParams::default().fields("metadata.name=tenant-07"))
+        .await
+        .unwrap();
+    assert_eq!(by_name.items.len(), 1);
+    let services: Api<Service> = Api::all(client);
+    assert_eq!(
+        api_error(
+            services
+                .list(&ListParams::default().fields("spec.type=x"))
+                .await
+                .unwrap_err()
+        )
+        .0,
+        400
+    );
+}
+
+#[tokio::test]
+async fn controller_reports_ready_and_follows_the_secret() {
+    let emulator = Emulator::start(Options {
+        controller_delay: Duration::from_millis(20),
+        ..Options::default()
+    })
+    .await
+    .unwrap();
+    let client = client(&emulator).await;
+    let secrets: Api<Secret> = Api::namespaced(client.clone(), "flux-system");
+    let receivers: Api<receiver::Receiver> = Api::namespaced(client.clone(), "flux-system");
+    let receiver: receiver::Receiver = serde_json::from_value(json!({
+        "apiVersion": "notification.toolkit.fluxcd.io/v1", "kind": "Receiver", "metadata": {"name": "r"},
+        "spec": {"type": "github", "secretRef": {"name": "s"}, "resources": [{"kind": "GitRepository", "name": "a"}]}
+    }))
+    .unwrap();
+    let created = receivers.create(&PostParams::default(), &receiver).await.unwrap();
+    let version = created.metadata.resource_version.clone().unwrap();
+    let params = WatchParams::default().fields("metadata.name=r").timeout(5);
+    let mut stream = Box::pin(receivers.watch(&params, &version).await.unwrap());
+    let not_ready = loop {
+        if let Some(WatchEvent::Modified(r)) = stream.try_next().await.unwrap() {
+            break r;
+        }
+    };
+    assert_eq!(
+        not_ready.readiness(),
+        receiver::api::Readiness::NotReady {
+            reason: "TokenNotFound".into(),
+            message: "unable to read token from secret 'flux-system/s' error: secrets \"s\" not found".into()
+        }
+    );
+    secrets
+        .create(&PostParams::default(), &secret("s", "test-token"))
+        .await
+        .unwrap();
+    let ready = loop {
+        if let Some(WatchEvent::Modified(r)) = stream.try_next().await.unwrap() {
+            break r;
+        }
+    };
+    let path = receiver::webhook_path("test-token", "r", "flux-system");
+    assert_eq!(
+        ready.readiness(),
+        receiver::api::Readiness::Ready {
+            webhook_path: path.clone()
+        }
+    );
+    let condition = ready.status.unwrap().ready_condition().unwrap().clone();
+    assert_eq!(
+        (condition.reason.as_str(), condition.message),
+        ("Succeeded", format!("Receiver initialized for path: {path}"))
+    );
+}
+
+#[tokio::test]
+async fn load_balancers_get_an_address_and_node_ports_a_port() {
+    let emulator = Emulator::start(Options::default()).await.unwrap();
+    let services: Api<Service> = Api::namespaced(client(&emulator).await, "flux-system");
+    let service: Service = serde_json::from_value(json!({
+        "metadata": {"name": "receiver"},
+        "spec": {"type": "LoadBalancer", "selector": {"app": "notification-controller"}, "ports": [{"port": 80, "targetPort": 9292}]}
+    }))
+    .unwrap();
+    let created = services.create(&PostParams::default(), &service).await.unwrap();
+    let port = &created.spec.as_ref().unwrap().ports.as_ref().unwrap()[0];
+    assert!((30000..=32767).contains(&port.node_port.unwrap()));
+    let ready = kube::runtime::wait::await_condition(services.clone(), "receiver", |s: Option<&Service>| {
+        s.and_then(|s| s.status.as_ref()?.load_balancer.as_ref()?.ingress.as_ref())
+            .is_some_and(|i| !i.is_empty())
+    });
+    let service = tokio::time::timeout(Duration::from_secs(5), ready)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let ingress = &service.status.unwrap().load_balancer.unwrap().ingress.unwrap()[0];
+    assert_eq!(ingress.ip.as_deref(), Some(kube_emulator::LOAD_BALANCER_IP));
+}
+
+#[tokio::test]
+async fn rbac_and_faults() {
+    let emulator = Emulator::start(Options::default()).await.unwrap();
+    let secrets: Api<Secret> = Api::namespaced(client(&emulator).await, "flux-system");
+    emulator.deny("list", "secrets");
+    let (code, reason) = api_error(secrets.list(&ListParams::default()).await.unwrap_err());
+    assert_eq!((code, reason.as_str()), (403, "Forbidden"));
+
+    emulator.inject_fault("get", "secrets", Fault::InternalError, 1);
+    assert_eq!(api_error(secrets.get("x").await.unwrap_err()).0, 500);
+    assert_eq!(
+        api_error(secrets.get("x").await.unwrap_err()).0,
+        404,
+        "a fault is used up"
+    );
+
+    emulator.inject_fault("get", "secrets", Fault::TooManyRequests { retry_after_secs: 2 }, 1);
+    match secrets.get("x").await.unwrap_err() {
+        kube::Error::Api(status) => assert_eq!((status.code, status.details.unwrap().retry_after_seconds), (429, 2)),
+        other => panic!("{other}"),
+    }
+
+    emulator.inject_fault("get", "secrets", Fault::DropConnection, 1);
+    assert!(!matches!(secrets.get("x").await.unwrap_err(), kube::Error::Api(_)));
+
+    emulator.inject_fault("get", "secrets", Fault::Slow(Duration::from_millis(300)), 1);
+    let started = std::time::Instant::now();
+    let _ = secrets.get("x").await;
+    assert!(started.elapsed() >= Duration::from_millis(300));
+
+    let requests = emulator.requests();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.verb == "list" && r.resource == "secrets" && r.status == 403)
+    );
+    assert_eq!(emulator.request_count() as usize, requests.len());
+}
+
+#[tokio::test]
+async fn without_flux_there_are_no_receivers() {
+    let emulator = Emulator::start(Options {
+        with_flux: false,
+        ..Options::default()
+    })
+    .await
+    .unwrap();
+    let receivers: Api<receiver::Receiver> = Api::namespaced(client(&emulator).await, "flux-system");
+    match receivers.list(&ListParams::default()).await.unwrap_err() {
+        kube::Error::Api(status) => assert_eq!((status.code, status.message.as_str()), (404, "404 page not found")),
+        other => panic!("{other}"),
+    }
+}
