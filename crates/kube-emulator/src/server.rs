@@ -208,6 +208,22 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Res
         status: 0,
     };
 
+    // Not part of the Kubernetes API: the request log, for benchmarks that
+    // run the emulator as a separate process.
+    if path == "/emulator/requests" {
+        if method == Method::DELETE {
+            state.requests.lock().unwrap().clear();
+            return Ok(json_response(200, &json!({})));
+        }
+        let log: Vec<Value> = state
+            .requests
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| json!({"verb": r.verb, "resource": r.resource, "namespace": r.namespace, "status": r.status, "path": r.path}))
+            .collect();
+        return Ok(json_response(200, &json!({"count": log.len(), "requests": log})));
+    }
     let target = match route(&state, &path) {
         Route::Version => return Ok(finish(&state, record, json_response(200, &version()))),
         Route::CoreVersions => return Ok(finish(&state, record, json_response(200, &resources::core_versions()))),
