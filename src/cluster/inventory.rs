@@ -8,7 +8,6 @@ use std::collections::{HashMap, HashSet};
 use k8s_openapi::api::core::v1::Secret;
 use kube::ResourceExt;
 use kube::api::{Api, ListParams};
-use receiver::api::Readiness;
 use receiver::{Receiver, webhook_path, webhook_url};
 use serde::Serialize;
 
@@ -258,11 +257,9 @@ fn row_for(
         .as_ref()
         .zip(base)
         .map(|(path, base)| webhook_url(&base.url, path));
-    let ready = match receiver.readiness() {
-        Readiness::Ready { .. } => "True",
-        Readiness::NotReady { .. } => "False",
-        Readiness::Pending => "Unknown",
-    };
+    // As `flux get receivers` shows it: the condition as the controller
+    // last wrote it (a suspended Receiver keeps its last verdict).
+    let ready = condition.map_or("Unknown", |c| c.status.as_str());
     ReceiverRow {
         context: None,
         namespace: namespace.clone(),

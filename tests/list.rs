@@ -1,0 +1,342 @@
+//! `list`, `get`, and the lifecycle commands against the emulator, with
+//! golden files for every output format. The fixture holds one Receiver in
+//! each state worth showing: ready, Secret missing, suspended, and token
+//! rotated but not yet reconciled (drift).
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use kube_emulator::{BackgroundEmulator, Options};
+use serde_json::{Value, json};
+
+struct Env {
+    emulator: BackgroundEmulator,
+    kubeconfig: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn run(&self, args: &[&str]) -> Output {
+        common::flux_receiver()
+            .env("KUBECONFIG", &self.kubeconfig)
+            .args(args)
+            .output()
+            .expect("runs")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    fn receiver(&self, namespace: &str, name: &str) -> Value {
+        self.emulator
+            .get_object("notification.toolkit.fluxcd.io/v1", "receivers", Some(namespace), name)
+            .expect("exists")
+    }
+
+    /// Waits until the controller has written a status for the current generation.
+    fn settled(&self, namespace: &str, name: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let receiver = self.receiver(namespace, name);
+            if receiver["status"]["observedGeneration"] == receiver["metadata"]["generation"] {
+                return receiver;
+            }
+            assert!(Instant::now() < deadline, "{namespace}/{name} never settled");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+fn secret(namespace: &str, name: &str, token: &str, annotations: Value) -> Value {
+    json!({"apiVersion": "v1", "kind": "Secret",
+           "metadata": {"name": name, "namespace": namespace, "annotations": annotations},
+           "stringData": {"token": token}})
+}
+
+fn receiver(namespace: &str, name: &str, type_: &str, secret: &str, labels: Value) -> Value {
+    json!({"apiVersion": "notification.toolkit.fluxcd.io/v1", "kind": "Receiver",
+           "metadata": {"name": name, "namespace": namespace, "labels": labels},
+           "spec": {"type": type_, "events": ["push"], "secretRef": {"name": secret},
+                    "resources": [{"kind": "GitRepository", "name": "app"}, {"kind": "Kustomization", "name": "app", "namespace": "flux-system"}]}})
+}
+
+/// The fixture: four Receivers in two namespaces, and a LoadBalancer.
+fn fixture() -> Env {
+    let emulator = BackgroundEmulator::start(Options::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    emulator.write_kubeconfig(&kubeconfig).unwrap();
+    let env = Env {
+        emulator,
+        kubeconfig,
+        dir,
+    };
+    let e = &env.emulator;
+    e.put_object(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-a"}}));
+    e.put_object(json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+                        "metadata": {"name": "app", "namespace": "flux-system"}, "spec": {"url": "https://example.com/app.git"}}));
+    // Ready, with the URL annotation flux writes.
+    e.put_object(secret(
+        "flux-system",
+        "github-token",
+        "t1",
+        json!({"notification.toolkit.fluxcd.io/webhook": "https://flux.example.com/hook/x"}),
+    ));
+    e.put_object(receiver(
+        "flux-system",
+        "github-receiver",
+        "github",
+        "github-token",
+        json!({"team": "platform"}),
+    ));
+    // Its Secret does not exist.
+    e.put_object(receiver(
+        "flux-system",
+        "gitlab-receiver",
+        "gitlab",
+        "gitlab-token",
+        json!({"team": "apps"}),
+    ));
+    // Ready, then suspended.
+    e.put_object(secret("team-a", "generic-token", "t3", json!({})));
+    e.put_object(receiver("team-a", "paused", "generic", "generic-token", json!({})));
+    // Ready, suspended, then its token rotated: the controller still serves the old path.
+    e.put_object(secret("team-a", "drift-token", "old", json!({})));
+    e.put_object(receiver("team-a", "drifted", "github", "drift-token", json!({})));
+    for (namespace, name) in [
+        ("flux-system", "github-receiver"),
+        ("flux-system", "gitlab-receiver"),
+        ("team-a", "paused"),
+        ("team-a", "drifted"),
+    ] {
+        env.settled(namespace, name);
+    }
+    for name in ["paused", "drifted"] {
+        let mut object = env.receiver("team-a", name);
+        object["spec"]["suspend"] = json!(true);
+        e.put_object(object);
+    }
+    e.put_object(secret("team-a", "drift-token", "new", json!({})));
+    env.ok(&["expose", "--timeout", "10s"]);
+    env
+}
+
+#[test]
+fn every_output_format_matches_its_golden_file() {
+    let env = fixture();
+    common::assert_golden("list-table.txt", env.ok(&["list"]).as_bytes());
+    common::assert_golden("list-all-namespaces.txt", env.ok(&["list", "-A"]).as_bytes());
+    common::assert_golden("list-status.txt", env.ok(&["list", "-A", "-o", "status"]).as_bytes());
+    common::assert_golden("list-wide.txt", env.ok(&["get", "-A", "-o", "wide"]).as_bytes());
+    common::assert_golden("list.json", env.ok(&["list", "-A", "-o", "json"]).as_bytes());
+    common::assert_golden("list.yaml", env.ok(&["list", "-A", "-o", "yaml"]).as_bytes());
+    common::assert_golden(
+        "get-github-receiver.txt",
+        env.ok(&["get", "github-receiver"]).as_bytes(),
+    );
+    common::assert_golden("export-all-flux-system.yaml", env.ok(&["export", "--all"]).as_bytes());
+}
+
+#[test]
+fn problems_are_flagged_and_explained() {
+    let env = fixture();
+    let output = env.run(&["list", "-A"]);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let drift_old = receiver::webhook_path("old", "drifted", "team-a");
+    let drift_new = receiver::webhook_path("new", "drifted", "team-a");
+    assert!(
+        stderr.contains(&format!(
+            "team-a/drifted: the controller still serves {drift_old}, but the Secret's token now yields {drift_new}"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("flux-system/gitlab-receiver: Secret 'gitlab-token' does not exist"),
+        "{stderr}"
+    );
+    let rows: Value = serde_json::from_str(&env.ok(&["list", "-A", "-o", "json"])).unwrap();
+    let drifted = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "drifted")
+        .unwrap();
+    assert_eq!(drifted["problem"]["kind"], "drift");
+    assert_eq!(drifted["suspended"], true);
+}
+
+#[test]
+fn urls_come_from_the_hostname_flag_the_annotation_or_the_load_balancer() {
+    let env = fixture();
+    let rows: Value = serde_json::from_str(&env.ok(&["list", "-A", "-o", "json"])).unwrap();
+    let url = |name: &str| rows.as_array().unwrap().iter().find(|r| r["name"] == name).unwrap()["url"].clone();
+    assert_eq!(
+        url("github-receiver"),
+        json!(format!(
+            "https://flux.example.com{}",
+            receiver::webhook_path("t1", "github-receiver", "flux-system")
+        ))
+    );
+    assert_eq!(
+        url("paused"),
+        json!(format!(
+            "http://198.51.100.10{}",
+            receiver::webhook_path("t3", "paused", "team-a")
+        ))
+    );
+    assert_eq!(url("gitlab-receiver"), Value::Null);
+    let overridden: Value =
+        serde_json::from_str(&env.ok(&["list", "-A", "-o", "json", "--hostname", "hooks.example.org"])).unwrap();
+    assert!(
+        overridden[0]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://hooks.example.org/hook/")
+    );
+}
+
+#[test]
+fn selectors_filter() {
+    let env = fixture();
+    let rows: Value = serde_json::from_str(&env.ok(&["list", "-A", "-o", "json", "-l", "team=platform"])).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1);
+    assert_eq!(rows[0]["name"], "github-receiver");
+}
+
+#[test]
+fn several_contexts_with_one_unreachable() {
+    let env = fixture();
+    let good = env.emulator.kubeconfig_yaml();
+    let server = good
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("server: "))
+        .unwrap()
+        .to_string();
+    let kubeconfig = env.dir.path().join("two-contexts");
+    std::fs::write(
+        &kubeconfig,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: up\n  cluster:\n    server: {server}\n- name: down\n  cluster:\n    server: http://127.0.0.1:9\n\
+             contexts:\n- name: up\n  context:\n    cluster: up\n    user: u\n- name: down\n  context:\n    cluster: down\n    user: u\n\
+             current-context: up\nusers:\n- name: u\n  user:\n    token: x\n"
+        ),
+    )
+    .unwrap();
+    let output = common::flux_receiver()
+        .env("KUBECONFIG", &kubeconfig)
+        .args(["list", "-A", "--all-contexts"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.starts_with("CONTEXT   NAMESPACE"), "{stdout}");
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("up ")).count(), 4, "{stdout}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("context down: cannot reach the Kubernetes API server"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn suspend_resume_reconcile_delete() {
+    let env = fixture();
+    env.ok(&["suspend", "github-receiver"]);
+    assert_eq!(env.receiver("flux-system", "github-receiver")["spec"]["suspend"], true);
+    env.ok(&["resume", "github-receiver", "--timeout", "10s"]);
+    let resumed = env.receiver("flux-system", "github-receiver");
+    assert!(resumed["spec"].get("suspend").is_none());
+    let out = env.ok(&["reconcile", "github-receiver", "--timeout", "10s"]);
+    assert!(out.contains("reconciled"), "{out}");
+    let reconciled = env.receiver("flux-system", "github-receiver");
+    assert_eq!(
+        reconciled["status"]["lastHandledReconcileAt"],
+        reconciled["metadata"]["annotations"]["reconcile.fluxcd.io/requestedAt"]
+    );
+
+    let refused = env.run(&["delete", "github-receiver"]);
+    assert_eq!(refused.status.code(), Some(2), "no terminal, no --silent: refuse");
+    assert!(
+        env.emulator
+            .get_object(
+                "notification.toolkit.fluxcd.io/v1",
+                "receivers",
+                Some("flux-system"),
+                "github-receiver"
+            )
+            .is_some()
+    );
+    env.ok(&["delete", "github-receiver", "--silent"]);
+    assert!(
+        env.emulator
+            .get_object(
+                "notification.toolkit.fluxcd.io/v1",
+                "receivers",
+                Some("flux-system"),
+                "github-receiver"
+            )
+            .is_none()
+    );
+}
+
+#[test]
+fn reconcile_of_a_suspended_receiver_says_so() {
+    let env = fixture();
+    let output = env.run(&["reconcile", "paused", "-n", "team-a"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("suspended"));
+}
+
+#[test]
+fn list_pages_through_many_receivers_with_few_requests() {
+    let emulator = BackgroundEmulator::start(Options {
+        seed_receivers: 1200,
+        ..Options::default()
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    emulator.write_kubeconfig(&kubeconfig).unwrap();
+    emulator.reset_requests();
+    let output = common::flux_receiver()
+        .env("KUBECONFIG", &kubeconfig)
+        .args(["list", "-A", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let rows: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1200);
+    assert!(
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["ready"] == "True" && r["problem"].is_null())
+    );
+    let requests: Vec<String> = emulator
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.verb, r.resource))
+        .collect();
+    // 3 pages of Receivers, 3 of Secrets, then the address look-ups.
+    assert_eq!(
+        requests.iter().filter(|r| *r == "list receivers").count(),
+        3,
+        "{requests:?}"
+    );
+    assert_eq!(
+        requests.iter().filter(|r| *r == "list secrets").count(),
+        3,
+        "{requests:?}"
+    );
+    assert!(requests.len() <= 10, "{requests:?}");
+}
