@@ -547,3 +547,98 @@ fn which_kubectl() -> Option<PathBuf> {
         .map(|dir| PathBuf::from(dir).join("kubectl"))
         .find(|p| p.exists())
 }
+
+#[test]
+fn trigger_end_to_end_annotates_the_resources() {
+    let env = Env::with_flux();
+    env.token_secret("flux-system", "webhook-token", "secret-token-dont-share");
+    env.emulator.put_object(json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+                                   "metadata": {"name": "my-nginx", "namespace": "flux-system"}, "spec": {"url": "https://example.com/x.git"}}));
+    assert_success(&env.run(&CREATE));
+    let webhooks = env.emulator.webhook_url();
+
+    // A ping is answered but triggers nothing; a push annotates the GitRepository.
+    let output = env.run(&["trigger", "github-receiver", "--hostname", &webhooks]);
+    assert_success(&output);
+    let output = env.run(&["trigger", "github-receiver", "--hostname", &webhooks, "--event", "push"]);
+    assert_success(&output);
+    assert!(
+        stdout(&output).contains("accepted the github webhook: 200"),
+        "{}",
+        stdout(&output)
+    );
+    let repository = env
+        .emulator
+        .get_object(
+            "source.toolkit.fluxcd.io/v1",
+            "gitrepositories",
+            Some("flux-system"),
+            "my-nginx",
+        )
+        .unwrap();
+    assert!(repository["metadata"]["annotations"]["reconcile.fluxcd.io/requestedAt"].is_string());
+
+    // A wrong token fails the signature check: 400 with the controller's reason.
+    let output = env.run(&[
+        "trigger",
+        "github-receiver",
+        "--hostname",
+        &webhooks,
+        "--event",
+        "push",
+        "--token",
+        "wrong",
+        "--retries",
+        "0",
+    ]);
+    assert_failure(&output, "400");
+    // An event the Receiver does not accept is refused.
+    let output = env.run(&[
+        "trigger",
+        "github-receiver",
+        "--hostname",
+        &webhooks,
+        "--event",
+        "release",
+        "--retries",
+        "0",
+    ]);
+    assert_failure(&output, "not accepted");
+}
+
+#[test]
+fn trigger_reaches_every_type_the_emulator_can_verify() {
+    let env = Env::with_flux();
+    env.token_secret("flux-system", "token", "t0k3n");
+    env.emulator.put_object(json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+                                   "metadata": {"name": "app", "namespace": "flux-system"}, "spec": {"url": "https://example.com/x.git"}}));
+    let webhooks = env.emulator.webhook_url();
+    for provider in [
+        "generic",
+        "generic-hmac",
+        "github",
+        "gitlab",
+        "bitbucket",
+        "harbor",
+        "dockerhub",
+        "quay",
+        "nexus",
+        "acr",
+        "cdevents",
+    ] {
+        let name = format!("r-{provider}");
+        assert_success(&env.run(&[
+            "create",
+            &name,
+            "--type",
+            provider,
+            "--secret-ref",
+            "token",
+            "--resource",
+            "GitRepository/app",
+            "--timeout=20s",
+        ]));
+        let output = env.run(&["trigger", &name, "--hostname", &webhooks, "--retries", "0"]);
+        assert_success(&output);
+    }
+}

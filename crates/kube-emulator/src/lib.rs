@@ -22,6 +22,7 @@ mod server;
 mod state;
 mod status;
 mod store;
+mod webhook;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -68,6 +69,7 @@ impl Default for Options {
 /// A running emulator (on the caller's tokio runtime).
 pub struct Emulator {
     addr: SocketAddr,
+    webhook_addr: SocketAddr,
     state: Arc<State>,
     shutdown: Option<oneshot::Sender<()>>,
 }
@@ -99,8 +101,10 @@ impl Emulator {
                 });
             }
         });
+        let webhook_addr = serve_webhooks(state.clone()).await?;
         Ok(Emulator {
             addr,
+            webhook_addr,
             state,
             shutdown: Some(shutdown),
         })
@@ -114,6 +118,12 @@ impl Emulator {
     /// `http://127.0.0.1:<port>`.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Where the emulated notification-controller serves webhooks
+    /// (`http://127.0.0.1:<port>`; hook paths go after it).
+    pub fn webhook_url(&self) -> String {
+        format!("http://{}", self.webhook_addr)
     }
 
     /// A kubeconfig pointing here.
@@ -199,6 +209,25 @@ impl Emulator {
             let _ = shutdown.send(());
         }
     }
+}
+
+/// Serves the webhook endpoint on a port of its own, as the controller's
+/// container port 9292 is apart from the API server.
+async fn serve_webhooks(state: Arc<State>) -> std::io::Result<SocketAddr> {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let state = state.clone();
+            tokio::spawn(async move {
+                let service = service_fn(move |request| webhook::handle(state.clone(), request));
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    Ok(addr)
 }
 
 /// An [`Emulator`] on a thread of its own with its own runtime, for plain

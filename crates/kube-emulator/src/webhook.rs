@@ -1,0 +1,252 @@
+//! The notification-controller's webhook endpoint, emulated: it finds the
+//! Receiver serving the path, authenticates the request the way Flux does
+//! for the Receiver's type, and annotates the referenced objects with
+//! `reconcile.fluxcd.io/requestedAt`.
+//!
+//! Approximations: gcr and generic-oidc tokens cannot be verified offline
+//! (no Google keys, no issuer), so gcr requests are refused and generic-oidc
+//! accepts any bearer token shaped like a JWT.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use base64::Engine;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::{Method, Request, Response};
+use receiver::ProviderType;
+use receiver::signature::{self, HmacAlgorithm};
+use serde_json::{Value, json};
+
+use crate::controller::RECEIVERS;
+use crate::objects::now;
+use crate::resources;
+use crate::state::State;
+use crate::store::Key;
+
+/// A webhook answer: status and text.
+type Answer = (u16, String);
+
+fn respond((status, text): Answer) -> Response<Full<Bytes>> {
+    Response::builder()
+        .status(status)
+        .body(Full::new(Bytes::from(text)))
+        .expect("valid response")
+}
+
+/// Serves one webhook request.
+pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+    let path = request.uri().path().to_string();
+    let method = request.method().clone();
+    let headers = request.headers().clone();
+    let body = request
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    if method != Method::POST || !path.starts_with(receiver::path::HOOK_PREFIX) {
+        return Ok(respond((404, "not found".into())));
+    }
+    Ok(respond(receive(&state, &path, &header, &body)))
+}
+
+fn receive(state: &State, path: &str, header: &dyn Fn(&str) -> Option<String>, body: &[u8]) -> Answer {
+    let found = {
+        let store = state.store.lock().unwrap();
+        store
+            .list(RECEIVERS, None, None)
+            .find(|(_, r)| r["status"]["webhookPath"] == path)
+            .map(|(k, r)| (k.clone(), r.clone()))
+    };
+    let Some((key, receiver)) = found else {
+        return (404, format!("no receiver serves {path}"));
+    };
+    let ready = receiver["status"]["conditions"]
+        .as_array()
+        .is_some_and(|c| c.iter().any(|c| c["type"] == "Ready" && c["status"] == "True"));
+    if receiver["spec"]["suspend"] == true || !ready {
+        return (503, "receiver is suspended or not ready".into());
+    }
+    let token = token_of(state, &key, &receiver);
+    let provider: ProviderType = match receiver["spec"]["type"].as_str().unwrap_or_default().parse() {
+        Ok(provider) => provider,
+        Err(e) => return (400, e.to_string()),
+    };
+    let events: Vec<String> = receiver["spec"]["events"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.as_str())
+        .map(str::to_lowercase)
+        .collect();
+    let accepted = |event: &str| events.is_empty() || events.contains(&event.to_lowercase());
+    match authenticate(provider, token.as_deref().unwrap_or_default(), header, body) {
+        Err(message) => (400, message),
+        Ok(Some(event)) if !accepted(&event) => (400, format!("event '{event}' is not accepted")),
+        Ok(Some(event)) if matches!(event.as_str(), "ping" | "diagnostics:ping") => (200, "pong".into()),
+        Ok(_) => {
+            let annotated = annotate(state, &key, &receiver);
+            (200, format!("{annotated} resources annotated"))
+        }
+    }
+}
+
+fn token_of(state: &State, key: &Key, receiver: &Value) -> Option<String> {
+    let name = receiver["spec"]["secretRef"]["name"].as_str()?;
+    let store = state.store.lock().unwrap();
+    let secret = store.get(&Key {
+        collection: "/secrets".into(),
+        namespace: key.namespace.clone(),
+        name: name.into(),
+    })?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(secret["data"]["token"].as_str()?)
+        .ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// Checks the request as Flux does for `provider`; the event name, if the
+/// provider sends one.
+fn authenticate(
+    provider: ProviderType,
+    token: &str,
+    header: &dyn Fn(&str) -> Option<String>,
+    body: &[u8],
+) -> Result<Option<String>, String> {
+    let key = token.as_bytes();
+    let json = || serde_json::from_slice::<Value>(body).map_err(|e| format!("cannot decode the payload: {e}"));
+    let require = |value: &Value, pointer: &str| {
+        value
+            .pointer(pointer)
+            .filter(|v| !v.is_null())
+            .map(|_| ())
+            .ok_or_else(|| format!("payload lacks {pointer}"))
+    };
+    match provider {
+        ProviderType::Generic => Ok(None),
+        ProviderType::GenericHmac => {
+            let signature = header("X-Signature").ok_or("missing X-Signature")?;
+            signature::verify_prefixed(
+                &signature,
+                &[HmacAlgorithm::Sha1, HmacAlgorithm::Sha256, HmacAlgorithm::Sha512],
+                key,
+                body,
+            )
+            .map(|_| None)
+            .map_err(|e| e.to_string())
+        }
+        ProviderType::Github => {
+            let (signature, allowed) = match header("X-Hub-Signature-256") {
+                Some(signature) => (signature, HmacAlgorithm::Sha256),
+                None => (
+                    header("X-Hub-Signature").ok_or("missing X-Hub-Signature-256")?,
+                    HmacAlgorithm::Sha1,
+                ),
+            };
+            signature::verify_prefixed(&signature, &[allowed], key, body).map_err(|e| e.to_string())?;
+            Ok(Some(header("X-GitHub-Event").ok_or("missing X-GitHub-Event")?))
+        }
+        ProviderType::Bitbucket => {
+            let signature = header("X-Hub-Signature").ok_or("missing X-Hub-Signature")?;
+            signature::verify_prefixed(&signature, &[HmacAlgorithm::Sha256], key, body).map_err(|e| e.to_string())?;
+            Ok(Some(header("X-Event-Key").ok_or("missing X-Event-Key")?))
+        }
+        ProviderType::Gitlab => {
+            let given = header("X-Gitlab-Token").ok_or("missing X-Gitlab-Token")?;
+            if !signature::tokens_equal(&given, token) {
+                return Err("the X-Gitlab-Token does not match".into());
+            }
+            Ok(Some(header("X-Gitlab-Event").ok_or("missing X-Gitlab-Event")?))
+        }
+        ProviderType::Harbor => {
+            let given = header("Authorization").ok_or("missing Authorization")?;
+            if !signature::tokens_equal(&given, token) {
+                return Err("the Authorization header does not match".into());
+            }
+            Ok(None)
+        }
+        ProviderType::Nexus => {
+            let given = header("X-Nexus-Webhook-Signature").ok_or("missing X-Nexus-Webhook-Signature")?;
+            signature::verify_hex(HmacAlgorithm::Sha1, key, body, &given).map_err(|e| e.to_string())?;
+            let payload = json()?;
+            require(&payload, "/action")?;
+            require(&payload, "/repositoryName")?;
+            Ok(None)
+        }
+        ProviderType::Dockerhub => {
+            let payload = json()?;
+            require(&payload, "/push_data/tag")?;
+            require(&payload, "/repository/repo_url")?;
+            Ok(None)
+        }
+        ProviderType::Quay => {
+            let payload = json()?;
+            require(&payload, "/docker_url")?;
+            require(&payload, "/updated_tags")?;
+            Ok(None)
+        }
+        ProviderType::Acr => {
+            let payload = json()?;
+            for pointer in ["/action", "/target/repository", "/target/tag"] {
+                require(&payload, pointer)?;
+            }
+            Ok(None)
+        }
+        ProviderType::Cdevents => {
+            let event = header("Ce-Type").ok_or("missing Ce-Type")?;
+            let payload = json()?;
+            if payload.pointer("/context/type").and_then(Value::as_str) != Some(event.as_str()) {
+                return Err("the CDEvent's context.type does not match Ce-Type".into());
+            }
+            require(&payload, "/subject")?;
+            Ok(Some(event))
+        }
+        ProviderType::GenericOidc => {
+            let bearer = header("Authorization").and_then(|a| a.strip_prefix("Bearer ").map(str::to_string));
+            match bearer {
+                Some(token) if token.split('.').count() == 3 => Ok(None),
+                _ => Err("missing or malformed bearer token".into()),
+            }
+        }
+        ProviderType::Gcr => Err("Google-signed tokens cannot be verified by the emulator".into()),
+    }
+}
+
+/// Sets requestedAt on each referenced object; how many were annotated.
+fn annotate(state: &State, key: &Key, receiver: &Value) -> usize {
+    let requested_at = now();
+    let mut annotated = 0;
+    let mut store = state.store.lock().unwrap();
+    for reference in receiver["spec"]["resources"].as_array().into_iter().flatten() {
+        let kind = reference["kind"].as_str().unwrap_or_default();
+        let Some(resource) = resources::served(true).find(|r| r.kind == kind && r.flux) else {
+            continue;
+        };
+        let namespace = reference["namespace"].as_str().unwrap_or(&key.namespace).to_string();
+        let collection = format!("{}/{}", resource.group, resource.plural);
+        let name = reference["name"].as_str().unwrap_or_default();
+        let selector = reference["matchLabels"].as_object().cloned().unwrap_or_default();
+        let targets: Vec<(Key, Value)> = store
+            .list(&collection, Some(&namespace), None)
+            .filter(|(k, object)| {
+                if name == "*" {
+                    selector
+                        .iter()
+                        .all(|(label, value)| object["metadata"]["labels"][label] == *value)
+                } else {
+                    k.name == name
+                }
+            })
+            .map(|(k, o)| (k.clone(), o.clone()))
+            .collect();
+        for (target, mut object) in targets {
+            object["metadata"]["annotations"]["reconcile.fluxcd.io/requestedAt"] = json!(requested_at);
+            store.put(target, object);
+            annotated += 1;
+        }
+    }
+    annotated
+}
