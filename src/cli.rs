@@ -108,10 +108,28 @@ pub enum Command {
     /// Send a sample webhook to a Receiver, signed as its provider signs it
     #[command(after_help = TRIGGER_EXAMPLES)]
     Trigger(TriggerArgs),
+    /// The whole setup in one command: token Secret, Receiver, Service, and what to paste into the provider
+    #[command(after_help = SETUP_EXAMPLES)]
+    Setup(SetupArgs),
+    /// Replace a Receiver's token and wait until the new hook URL is served
+    Rotate(RotateArgs),
+    /// Check every link from the provider to the Receiver and say how to fix what is broken
+    Doctor(DoctorArgs),
     /// Print a shell completion script
     #[command(after_help = COMPLETION_EXAMPLES)]
     Completion(CompletionArgs),
 }
+
+const SETUP_EXAMPLES: &str = "\
+Examples:
+  # Interactive on a terminal: asks for what is missing
+  flux-receiver setup github-receiver
+
+  # Fully flag-driven, for CI
+  flux-receiver setup github-receiver --type github --resource GitRepository/my-nginx --yes
+
+  # Everything as one multi-document manifest
+  flux-receiver setup github-receiver --type github --resource GitRepository/my-nginx --export";
 
 const TRIGGER_EXAMPLES: &str = "\
 Examples:
@@ -254,6 +272,126 @@ pub struct TriggerArgs {
     /// Pause between attempts (Go duration)
     #[arg(long, default_value = "2s", value_parser = parse_duration, value_name = "DURATION")]
     pub retry_delay: GoDuration,
+}
+
+/// `setup NAME`.
+#[derive(Debug, Clone, Args)]
+pub struct SetupArgs {
+    /// Name of the Receiver
+    #[arg(value_parser = parse_object_name)]
+    pub name: String,
+
+    /// Receiver type (asked on a terminal when missing)
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_provider)]
+    pub provider: Option<ProviderType>,
+
+    /// Event to accept (repeatable, comma lists; default: the provider's usual ones)
+    #[arg(long = "event", value_name = "EVENT", value_delimiter = ',', value_parser = parse_event)]
+    pub events: Vec<String>,
+
+    /// Object to reconcile: Kind/name or Kind/name.namespace (repeatable, comma lists; asked when missing)
+    #[arg(long = "resource", value_name = "KIND/NAME", value_delimiter = ',', value_parser = parse_resource)]
+    pub resources: Vec<ResourceRef>,
+
+    /// Name of the token Secret (default: the Receiver's name)
+    #[arg(long, value_name = "NAME", value_parser = parse_object_name)]
+    pub secret_name: Option<String>,
+
+    /// Read the token from a file (default: keep the Secret's, or generate one)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, conflicts_with = "token_stdin")]
+    pub token_file: Option<PathBuf>,
+
+    /// Read the token from standard input
+    #[arg(long)]
+    pub token_stdin: bool,
+
+    /// Host (or base URL) the webhook is reachable at (e.g. behind an Ingress)
+    #[arg(long, value_name = "HOST", value_parser = parse_hostname)]
+    pub hostname: Option<String>,
+
+    /// Do not create a Service (the webhook is exposed some other way)
+    #[arg(long)]
+    pub no_expose: bool,
+
+    /// Name of the Service to create when none exposes the webhook yet
+    #[arg(long, default_value = "receiver", value_parser = parse_service_name)]
+    pub service_name: String,
+
+    /// Type of that Service
+    #[arg(long, value_enum, default_value_t = ExposeType::LoadBalancer, value_name = "TYPE")]
+    pub service_type: ExposeType,
+
+    /// Label to set on every object, key=value (repeatable, comma lists)
+    #[arg(long = "label", value_name = "KEY=VALUE", value_delimiter = ',', value_parser = parse_label)]
+    pub labels: Vec<(String, String)>,
+
+    /// Do not ask anything; fail on missing values instead
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// Replace an existing Secret's different token (this changes the hook URL)
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print the token in the table of what to paste
+    #[arg(long)]
+    pub show_token: bool,
+
+    /// Print all manifests as one multi-document YAML instead of applying them
+    #[arg(long)]
+    pub export: bool,
+}
+
+/// `rotate NAME`.
+#[derive(Debug, Clone, Args)]
+pub struct RotateArgs {
+    /// Name of the Receiver
+    #[arg(value_parser = parse_object_name)]
+    pub name: String,
+
+    /// Read the new token from a file (default: 32 random bytes, hex)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, conflicts_with = "token_stdin")]
+    pub token_file: Option<PathBuf>,
+
+    /// Read the new token from standard input
+    #[arg(long)]
+    pub token_stdin: bool,
+
+    /// Host (or base URL) the webhook is reachable at, for the printed URLs
+    #[arg(long, value_name = "HOST", value_parser = parse_hostname)]
+    pub hostname: Option<String>,
+
+    /// Show the new URL without changing anything
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Rotate without asking for confirmation
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// Print the old token once, so the provider can be rolled back
+    #[arg(long)]
+    pub show_old_token: bool,
+
+    /// Print the new token
+    #[arg(long)]
+    pub show_token: bool,
+}
+
+/// `doctor [NAME]`.
+#[derive(Debug, Clone, Args)]
+pub struct DoctorArgs {
+    /// Name of the Receiver (default: every Receiver in the namespace)
+    #[arg(value_parser = parse_object_name)]
+    pub name: Option<String>,
+
+    /// Also send a signed test event through each Receiver's URL
+    #[arg(long)]
+    pub send: bool,
+
+    /// Host (or base URL) the webhook is reachable at
+    #[arg(long, value_name = "HOST", value_parser = parse_hostname)]
+    pub hostname: Option<String>,
 }
 
 /// `export NAME | --all`.

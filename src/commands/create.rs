@@ -43,31 +43,45 @@ pub fn run(global: &GlobalArgs, args: &CreateArgs) -> CliResult {
 async fn apply(global: &GlobalArgs, args: &CreateArgs, receiver: &Receiver) -> CliResult {
     let cluster = Cluster::connect(global).await?;
     let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
-    let api: Api<Receiver> = Api::namespaced(cluster.client.clone(), namespace);
-
-    progress::action(&format!("applying Receiver {namespace}/{name}"));
-    let params = PatchParams::apply(FIELD_MANAGER).force();
-    let action = Action::object("patch", "receivers", namespace, name);
-    let patch = Patch::Apply(receiver);
-    let applied = cluster.call(&action, || api.patch(name, &params, &patch)).await?;
     if args.no_wait {
+        apply_receiver(&cluster, receiver).await?;
         return output::println(&format!(
             "✔ Receiver {namespace}/{name} applied (not waiting for it to become ready)"
         ));
     }
+    let webhook_path = apply_and_wait(&cluster, receiver).await?;
+    let base = webhook_base(&cluster, global, args, namespace).await;
+    print_ready(namespace, name, &webhook_path, base.as_ref())
+}
 
+/// Server-side applies `receiver`, returning the server's answer.
+pub(crate) async fn apply_receiver(cluster: &Cluster, receiver: &Receiver) -> CliResult<Receiver> {
+    let namespace = receiver.metadata.namespace.as_deref().unwrap_or_default();
+    let name = receiver.metadata.name.as_deref().unwrap_or_default();
+    let api: Api<Receiver> = Api::namespaced(cluster.client.clone(), namespace);
+    progress::action(&format!("applying Receiver {namespace}/{name}"));
+    let params = PatchParams::apply(FIELD_MANAGER).force();
+    let action = Action::object("patch", "receivers", namespace, name);
+    let patch = Patch::Apply(receiver);
+    cluster.call(&action, || api.patch(name, &params, &patch)).await
+}
+
+/// Applies `receiver` and waits until the controller reports the new
+/// generation Ready; returns the webhook path, or the controller's reason.
+pub(crate) async fn apply_and_wait(cluster: &Cluster, receiver: &Receiver) -> CliResult<String> {
+    let namespace = receiver.metadata.namespace.as_deref().unwrap_or_default();
+    let name = receiver.metadata.name.as_deref().unwrap_or_default();
+    let applied = apply_receiver(cluster, receiver).await?;
+    let api: Api<Receiver> = Api::namespaced(cluster.client.clone(), namespace);
     let waiting = Waiting::start(&format!("waiting for Receiver {namespace}/{name} to become ready"));
-    let verdict = watch_until(&cluster, &api, "receivers", applied, |r| match r.readiness() {
+    let verdict = watch_until(cluster, &api, "receivers", applied, |r| match r.readiness() {
         Readiness::Pending => None,
         verdict => Some(verdict),
     })
     .await;
     waiting.finish();
     match verdict? {
-        Ok(Readiness::Ready { webhook_path }) => {
-            let base = webhook_base(&cluster, global, args, namespace).await;
-            print_ready(namespace, name, &webhook_path, base.as_ref())
-        }
+        Ok(Readiness::Ready { webhook_path }) => Ok(webhook_path),
         Ok(Readiness::NotReady { reason, message }) => Err(CliError::failure(format!(
             "Receiver {namespace}/{name} is not ready: {reason}: {message}"
         ))),

@@ -8,7 +8,7 @@ use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Service;
 use kube::api::{Api, Patch, PatchParams};
 use receiver::GoDuration;
-use receiver::manifest::{self, ServiceOptions, ServiceType};
+use receiver::manifest::{self, ServiceOptions};
 
 use crate::cli::{ExposeArgs, GlobalArgs};
 use crate::cluster::address::{self, WebhookBase};
@@ -65,46 +65,7 @@ async fn apply(global: &GlobalArgs, args: &ExposeArgs, service: &Service) -> Cli
         ));
     }
 
-    progress::action(&format!("applying Service {namespace}/{name}"));
-    let params = PatchParams::apply(FIELD_MANAGER).force();
-    let patch = Patch::Apply(service);
-    let action = Action::object("patch", "services", namespace, name);
-    let applied = cluster.call(&action, || services.patch(name, &params, &patch)).await?;
-
-    let service_type: ServiceType = args.service_type.into();
-    let base = match service_type {
-        ServiceType::LoadBalancer if args.no_wait => None,
-        ServiceType::LoadBalancer => {
-            let waiting = Waiting::start(&format!(
-                "waiting for a load balancer address for Service {namespace}/{name}"
-            ));
-            let found = watch_until(&cluster, &services, "services", applied, address::from_load_balancer).await;
-            waiting.finish();
-            match found? {
-                Ok(base) => Some(base),
-                Err(WaitEnd::TimedOut(_)) => {
-                    return Err(CliError::failure(format!(
-                        "Service {namespace}/{name} got no load balancer address within {}; \
-                         does the cluster provision load balancers? Try --type NodePort",
-                        GoDuration(cluster.timeout())
-                    )));
-                }
-                Err(WaitEnd::Deleted) => {
-                    return Err(CliError::failure(format!(
-                        "Service {namespace}/{name} was deleted while waiting"
-                    )));
-                }
-            }
-        }
-        ServiceType::NodePort => {
-            let nodes = address::node_list(&cluster).await.unwrap_or_default();
-            address::from_node_port(&applied, &nodes)
-        }
-        ServiceType::ClusterIP => Some(WebhookBase {
-            url: format!("http://{name}.{namespace}.svc.cluster.local{}", port_suffix(args.port)),
-            source: "the cluster's DNS (reachable inside the cluster only)".into(),
-        }),
-    };
+    let base = apply_service(&cluster, service, args.no_wait).await?;
     let mut text = format!("✔ Service {namespace}/{name} exposes the webhook port\n");
     match base {
         Some(base) => text.push_str(&format!("  base URL: {}\n  (address from {})\n", base.url, base.source)),
@@ -114,6 +75,55 @@ async fn apply(global: &GlobalArgs, args: &ExposeArgs, service: &Service) -> Cli
     output::print(&text)
 }
 
-fn port_suffix(port: u16) -> String {
+/// Server-side applies `service` and finds its address: waits (within
+/// `--timeout`) for a load balancer unless `no_wait`, reads a node port, or
+/// names the in-cluster DNS for ClusterIP.
+pub(crate) async fn apply_service(
+    cluster: &Cluster,
+    service: &Service,
+    no_wait: bool,
+) -> CliResult<Option<WebhookBase>> {
+    let namespace = service.metadata.namespace.as_deref().unwrap_or_default();
+    let name = service.metadata.name.as_deref().unwrap_or_default();
+    let services: Api<Service> = Api::namespaced(cluster.client.clone(), namespace);
+    progress::action(&format!("applying Service {namespace}/{name}"));
+    let params = PatchParams::apply(FIELD_MANAGER).force();
+    let patch = Patch::Apply(service);
+    let action = Action::object("patch", "services", namespace, name);
+    let applied = cluster.call(&action, || services.patch(name, &params, &patch)).await?;
+    let spec = applied.spec.clone().unwrap_or_default();
+    let port = spec.ports.as_ref().and_then(|p| p.first()).map_or(80, |p| p.port);
+    match spec.type_.as_deref() {
+        Some("LoadBalancer") if no_wait => Ok(None),
+        Some("LoadBalancer") => {
+            let waiting = Waiting::start(&format!(
+                "waiting for a load balancer address for Service {namespace}/{name}"
+            ));
+            let found = watch_until(cluster, &services, "services", applied, address::from_load_balancer).await;
+            waiting.finish();
+            match found? {
+                Ok(base) => Ok(Some(base)),
+                Err(WaitEnd::TimedOut(_)) => Err(CliError::failure(format!(
+                    "Service {namespace}/{name} got no load balancer address within {}; \
+                     does the cluster provision load balancers? Try --type NodePort",
+                    GoDuration(cluster.timeout())
+                ))),
+                Err(WaitEnd::Deleted) => Err(CliError::failure(format!(
+                    "Service {namespace}/{name} was deleted while waiting"
+                ))),
+            }
+        }
+        Some("NodePort") => {
+            let nodes = address::node_list(cluster).await.unwrap_or_default();
+            Ok(address::from_node_port(&applied, &nodes))
+        }
+        _ => Ok(Some(WebhookBase {
+            url: format!("http://{name}.{namespace}.svc.cluster.local{}", port_suffix(port)),
+            source: "the cluster's DNS (reachable inside the cluster only)".into(),
+        })),
+    }
+}
+
+fn port_suffix(port: i32) -> String {
     if port == 80 { String::new() } else { format!(":{port}") }
 }

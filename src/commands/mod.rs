@@ -2,12 +2,15 @@
 
 pub mod completion;
 pub mod create;
+pub mod doctor;
 pub mod export;
 pub mod expose;
 pub mod get;
 pub mod lifecycle;
 pub mod list;
+pub mod rotate;
 pub mod secret;
+pub mod setup;
 pub mod trigger;
 pub mod url;
 
@@ -31,6 +34,9 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Reconcile(args) => lifecycle::reconcile(&cli.global, &args),
         Command::Export(args) => export::run(&cli.global, &args),
         Command::Trigger(args) => trigger::run(&cli.global, &args),
+        Command::Setup(args) => setup::run(&cli.global, &args),
+        Command::Rotate(args) => rotate::run(&cli.global, &args),
+        Command::Doctor(args) => doctor::run(&cli.global, &args),
         Command::Completion(args) => completion::run(&args),
     }
 }

@@ -71,14 +71,33 @@ enum TokenFate {
     Replaced,
 }
 
-async fn apply(
-    global: &GlobalArgs,
-    args: &SecretArgs,
+async fn apply(global: &GlobalArgs, args: &SecretArgs, options: SecretOptions, supplied: Option<String>) -> CliResult {
+    let cluster = Cluster::connect(global).await?;
+    let ensured = ensure(&cluster, options, supplied, args.force).await?;
+    report(&ensured, args.show_token)
+}
+
+/// What [`ensure`] did.
+pub(crate) struct Ensured {
+    /// created, updated or unchanged.
+    pub verb: &'static str,
+    fate: TokenFate,
+    /// The options as written, with the token that is now in the Secret.
+    pub options: SecretOptions,
+}
+
+/// Creates or updates the Secret of `options` without ever replacing a
+/// different token unless `force` (or a yes at the prompt): an existing
+/// token is kept when none is supplied, and one is generated when there is
+/// none at all.
+pub(crate) async fn ensure(
+    cluster: &Cluster,
     mut options: SecretOptions,
     supplied: Option<String>,
-) -> CliResult {
-    let cluster = Cluster::connect(global).await?;
-    let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
+    force: bool,
+) -> CliResult<Ensured> {
+    let (namespace, name) = (options.namespace.clone(), options.name.clone());
+    let (namespace, name) = (namespace.as_str(), name.as_str());
     let api: Api<Secret> = Api::namespaced(cluster.client.clone(), namespace);
     let params = PatchParams::apply(FIELD_MANAGER).force();
     loop {
@@ -89,7 +108,7 @@ async fn apply(
         let fate = match (&supplied, &existing_token) {
             (Some(new), Some(old)) if tokens_equal(new, old) => TokenFate::Kept,
             (Some(_), Some(_)) => {
-                confirm_replacement(namespace, name, args.force)?;
+                confirm_replacement(namespace, name, force)?;
                 TokenFate::Replaced
             }
             (Some(_), None) => TokenFate::Supplied,
@@ -121,12 +140,12 @@ async fn apply(
             cluster.trace("the Secret changed while we worked; reading it again");
             continue;
         };
-        let verb = match (&existing, &fate) {
-            (None, _) => "created",
-            (Some(old), _) if old.metadata.resource_version == written.metadata.resource_version => "unchanged",
+        let verb = match &existing {
+            None => "created",
+            Some(old) if old.metadata.resource_version == written.metadata.resource_version => "unchanged",
             _ => "updated",
         };
-        return report(namespace, name, verb, &fate, &options, args.show_token);
+        return Ok(Ensured { verb, fate, options });
     }
 }
 
@@ -175,7 +194,9 @@ fn as_applied(mut secret: Secret) -> Secret {
     secret
 }
 
-fn report(namespace: &str, name: &str, verb: &str, fate: &TokenFate, options: &SecretOptions, show: bool) -> CliResult {
+fn report(ensured: &Ensured, show: bool) -> CliResult {
+    let Ensured { verb, fate, options } = ensured;
+    let (namespace, name) = (&options.namespace, &options.name);
     let mut text = format!("✔ Secret {namespace}/{name} {verb}\n");
     let token_note = match fate {
         TokenFate::Generated => "generated (32 random bytes, hex)",

@@ -57,6 +57,16 @@ mod tests {
     }
 
     #[test]
+    fn matches_the_seed_guides_receiver() {
+        // The seed guide shows the start of this hook for its github-receiver.
+        let path = webhook_path("secret-token-dont-share", "github-receiver", "flux-system");
+        assert!(
+            path.starts_with("/hook/be1782fa344b4a24ea458be2dde11f9c289b91e"),
+            "{path}"
+        );
+    }
+
+    #[test]
     fn every_input_moves_the_path() {
         let base = webhook_path("t", "n", "ns");
         assert_ne!(base, webhook_path("u", "n", "ns"));

@@ -1,0 +1,431 @@
+//! `flux-receiver doctor [NAME]`: every link from the provider to the
+//! Receiver, checked, with a fix for each broken one.
+
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::Secret;
+use kube::ResourceExt;
+use kube::api::{Api, ApiResource, DynamicObject, ListParams};
+use receiver::api::Readiness;
+use receiver::sample::{self, SampleOptions};
+use receiver::{ProviderType, Receiver, ResourceKind, webhook_path, webhook_url};
+
+use crate::cli::{DoctorArgs, GlobalArgs};
+use crate::cluster::Cluster;
+use crate::cluster::address::{self, Sources, WebhookBase};
+use crate::cluster::error::Action;
+use crate::commands::{block_on, secret::token_of};
+use crate::error::{CliError, CliResult};
+use crate::{http, output};
+
+/// One checked link.
+enum Verdict {
+    Pass,
+    Warn,
+    Fail,
+}
+
+struct Report {
+    lines: Vec<String>,
+    failures: usize,
+}
+
+impl Report {
+    fn add(&mut self, verdict: Verdict, what: impl Into<String>, fix: Option<String>) {
+        let mark = match verdict {
+            Verdict::Pass => "✔",
+            Verdict::Warn => "⚠",
+            Verdict::Fail => {
+                self.failures += 1;
+                "✗"
+            }
+        };
+        self.lines.push(format!("{mark} {}", what.into()));
+        if let Some(fix) = fix {
+            self.lines.push(format!("    fix: {fix}"));
+        }
+    }
+}
+
+/// Runs `doctor`.
+pub fn run(global: &GlobalArgs, args: &DoctorArgs) -> CliResult {
+    block_on(async {
+        let cluster = Cluster::connect(global).await?;
+        let mut report = Report {
+            lines: Vec::new(),
+            failures: 0,
+        };
+        let flux_ok = check_flux(&cluster, global, &mut report).await?;
+        if flux_ok {
+            let base = check_exposure(&cluster, global, args, &mut report).await;
+            check_receivers(&cluster, global, args, base.as_ref(), &mut report).await?;
+        }
+        let text: String = report.lines.iter().map(|l| format!("{l}\n")).collect();
+        output::print(&text)?;
+        match report.failures {
+            0 => Ok(()),
+            n => Err(CliError::failure(format!(
+                "{n} check{} failed",
+                if n == 1 { "" } else { "s" }
+            ))),
+        }
+    })
+}
+
+async fn check_flux(cluster: &Cluster, global: &GlobalArgs, report: &mut Report) -> CliResult<bool> {
+    let receivers: Api<Receiver> = Api::all(cluster.client.clone());
+    let params = ListParams::default().limit(1);
+    match cluster
+        .call(&Action::collection("list", "receivers", None), || {
+            receivers.list(&params)
+        })
+        .await
+    {
+        Ok(_) => report.add(
+            Verdict::Pass,
+            "Flux CRDs installed (receivers.notification.toolkit.fluxcd.io/v1)",
+            None,
+        ),
+        Err(err) if err.to_string().contains("Flux is not installed") => {
+            report.add(
+                Verdict::Fail,
+                "Flux CRDs are not installed",
+                Some("install Flux: `flux install`".into()),
+            );
+            return Ok(false);
+        }
+        Err(err) => return Err(err),
+    }
+    let namespace = global.flux_namespace.as_str();
+    let deployments: Api<Deployment> = Api::namespaced(cluster.client.clone(), namespace);
+    let get = Action::object("get", "deployments", namespace, "notification-controller");
+    let available = match cluster
+        .call(&get, || deployments.get_opt("notification-controller"))
+        .await?
+    {
+        None => {
+            report.add(
+                Verdict::Fail,
+                format!("no notification-controller Deployment in '{namespace}'"),
+                Some("install Flux (`flux install`), or pass --flux-namespace".into()),
+            );
+            return Ok(false);
+        }
+        Some(d) => d.status.and_then(|s| s.available_replicas).unwrap_or(0),
+    };
+    if available > 0 {
+        report.add(
+            Verdict::Pass,
+            format!("notification-controller available in '{namespace}' ({available} replica)"),
+            None,
+        );
+    } else {
+        report.add(
+            Verdict::Fail,
+            "notification-controller has no available replica",
+            Some(format!(
+                "kubectl -n {namespace} describe deployment notification-controller"
+            )),
+        );
+    }
+    Ok(true)
+}
+
+async fn check_exposure(
+    cluster: &Cluster,
+    global: &GlobalArgs,
+    args: &DoctorArgs,
+    report: &mut Report,
+) -> Option<WebhookBase> {
+    if let Some(host) = &args.hostname {
+        report.add(Verdict::Pass, format!("webhook address given: {host}"), None);
+        return Some(WebhookBase {
+            url: host.clone(),
+            source: "--hostname".into(),
+        });
+    }
+    match address::discover(cluster, &global.flux_namespace, Sources::ServicesAndRoutes).await {
+        Some(base) => {
+            report.add(
+                Verdict::Pass,
+                format!("webhook port 9292 reachable at {} (from {})", base.url, base.source),
+                None,
+            );
+            Some(base)
+        }
+        None => {
+            report.add(
+                Verdict::Fail,
+                "no external address reaches the webhook port 9292",
+                Some(
+                    "`flux-receiver expose` (LoadBalancer or NodePort), or an Ingress to the webhook-receiver Service"
+                        .into(),
+                ),
+            );
+            None
+        }
+    }
+}
+
+async fn check_receivers(
+    cluster: &Cluster,
+    global: &GlobalArgs,
+    args: &DoctorArgs,
+    base: Option<&WebhookBase>,
+    report: &mut Report,
+) -> CliResult {
+    let namespace = global.namespace.as_str();
+    let api: Api<Receiver> = Api::namespaced(cluster.client.clone(), namespace);
+    let receivers = match &args.name {
+        Some(name) => vec![
+            cluster
+                .call(&Action::object("get", "receivers", namespace, name), || {
+                    api.get_opt(name)
+                })
+                .await?
+                .ok_or_else(|| CliError::failure(format!("Receiver {namespace}/{name} not found")))?,
+        ],
+        None => {
+            let params = ListParams::default();
+            cluster
+                .call(&Action::collection("list", "receivers", Some(namespace)), || {
+                    api.list(&params)
+                })
+                .await?
+                .items
+        }
+    };
+    if receivers.is_empty() {
+        report.add(
+            Verdict::Warn,
+            format!("no Receivers in namespace '{namespace}'"),
+            Some("`flux-receiver setup NAME`".into()),
+        );
+    }
+    for receiver in &receivers {
+        check_receiver(cluster, namespace, receiver, args.send, base, report).await?;
+    }
+    Ok(())
+}
+
+async fn check_receiver(
+    cluster: &Cluster,
+    namespace: &str,
+    receiver: &Receiver,
+    send: bool,
+    base: Option<&WebhookBase>,
+    report: &mut Report,
+) -> CliResult {
+    let name = receiver.name_any();
+    report
+        .lines
+        .push(format!("Receiver {namespace}/{name} ({})", receiver.spec.type_));
+    let provider = receiver.spec.provider();
+    let mut token = None;
+    let mut secret_base = None;
+    if let Some(secret_ref) = &receiver.spec.secret_ref {
+        let secrets: Api<Secret> = Api::namespaced(cluster.client.clone(), namespace);
+        let action = Action::object("get", "secrets", namespace, &secret_ref.name);
+        match cluster.call(&action, || secrets.get_opt(&secret_ref.name)).await? {
+            None => report.add(
+                Verdict::Fail,
+                format!("  Secret '{}' does not exist", secret_ref.name),
+                Some(format!(
+                    "flux-receiver secret {} -n {namespace} --type {}",
+                    secret_ref.name, receiver.spec.type_
+                )),
+            ),
+            Some(secret) => {
+                secret_base = address::from_secret(&secret);
+                token = token_of(&secret);
+                let missing: Vec<&str> = std::iter::once("token")
+                    .chain(
+                        provider
+                            .map(|p| p.info().extra_secret_keys.iter().copied())
+                            .into_iter()
+                            .flatten(),
+                    )
+                    .filter(|key| secret.data.as_ref().is_none_or(|d| !d.contains_key(*key)))
+                    .collect();
+                if missing.is_empty() {
+                    report.add(
+                        Verdict::Pass,
+                        format!("  Secret '{}' has {}", secret_ref.name, describe_keys(provider)),
+                        None,
+                    );
+                } else {
+                    report.add(
+                        Verdict::Fail,
+                        format!("  Secret '{}' lacks {}", secret_ref.name, missing.join(", ")),
+                        Some(format!(
+                            "flux-receiver secret {} -n {namespace} --type {} --force",
+                            secret_ref.name, receiver.spec.type_
+                        )),
+                    );
+                }
+            }
+        }
+    } else if provider == Some(ProviderType::GenericOidc) {
+        token = Some(String::new());
+    }
+
+    if receiver.spec.is_suspended() {
+        report.add(
+            Verdict::Fail,
+            "  suspended: its webhook answers 503",
+            Some(format!("flux-receiver resume {name} -n {namespace}")),
+        );
+    }
+    let served = receiver
+        .status
+        .as_ref()
+        .and_then(|s| s.webhook_path.clone())
+        .filter(|p| !p.is_empty());
+    match receiver.readiness() {
+        Readiness::Ready { .. } => report.add(Verdict::Pass, "  Ready", None),
+        Readiness::NotReady { reason, message } => report.add(
+            Verdict::Fail,
+            format!("  not Ready: {reason}: {message}"),
+            Some(format!(
+                "fix the cause above, then `flux-receiver reconcile {name} -n {namespace}`"
+            )),
+        ),
+        Readiness::Pending => report.add(
+            Verdict::Fail,
+            "  the controller has not reported on its current generation",
+            Some(format!("flux-receiver reconcile {name} -n {namespace}")),
+        ),
+    }
+    if let (Some(token), Some(served)) = (&token, &served) {
+        let expected = webhook_path(token, &name, namespace);
+        if *served == expected {
+            report.add(
+                Verdict::Pass,
+                format!("  serves {served}, the path its token yields"),
+                None,
+            );
+        } else {
+            report.add(
+                Verdict::Fail,
+                format!("  serves {served}, but the token now yields {expected} (rotated, not reconciled)"),
+                Some(format!(
+                    "flux-receiver reconcile {name} -n {namespace}, then update the provider's webhook URL"
+                )),
+            );
+        }
+    }
+    if let Some(provider) = provider {
+        let known = provider.info().common_events;
+        let unknown: Vec<&String> = receiver
+            .spec
+            .events
+            .iter()
+            .filter(|e| !known.iter().any(|k| k.eq_ignore_ascii_case(e)))
+            .collect();
+        if !unknown.is_empty() && !known.is_empty() {
+            let list: Vec<&str> = unknown.iter().map(|e| e.as_str()).collect();
+            report.add(
+                Verdict::Warn,
+                format!(
+                    "  events not usually sent by {provider}: {} (known: {})",
+                    list.join(", "),
+                    known.join(", ")
+                ),
+                None,
+            );
+        }
+    }
+    for reference in &receiver.spec.resources {
+        check_resource(cluster, namespace, reference, report).await;
+    }
+    if send {
+        let base = secret_base.as_ref().or(base);
+        match (base, &served, token) {
+            (Some(base), Some(path), Some(token)) => {
+                let url = webhook_url(&base.url, path);
+                let options = SampleOptions {
+                    token,
+                    delivery_id: "flux-receiver-doctor".into(),
+                    ..Default::default()
+                };
+                match provider.map(|p| sample::request(p, &options)) {
+                    Some(Ok(request)) => {
+                        match http::post(&url, &request.headers, request.body, std::time::Duration::from_secs(10)).await
+                        {
+                            Ok(answer) if (200..300).contains(&answer.status) => report.add(
+                                Verdict::Pass,
+                                format!("  a signed test event to {url} was accepted ({})", answer.status),
+                                None,
+                            ),
+                            Ok(answer) => report.add(
+                                Verdict::Fail,
+                                format!(
+                                    "  a signed test event to {url} got {} {}: {}",
+                                    answer.status, answer.reason, answer.body
+                                ),
+                                None,
+                            ),
+                            Err(err) => report.add(
+                                Verdict::Fail,
+                                format!("  cannot deliver a test event to {url}: {err}"),
+                                Some("check that the address is reachable from here".into()),
+                            ),
+                        }
+                    }
+                    Some(Err(err)) => report.add(Verdict::Warn, format!("  no test event sent: {err}"), None),
+                    None => report.add(Verdict::Warn, "  no test event sent: unknown type", None),
+                }
+            }
+            _ => report.add(Verdict::Warn, "  no test event sent: no URL or token known", None),
+        }
+    }
+    Ok(())
+}
+
+fn describe_keys(provider: Option<ProviderType>) -> String {
+    match provider.map(|p| p.info().extra_secret_keys).filter(|k| !k.is_empty()) {
+        Some(extra) => format!("token, {}", extra.join(", ")),
+        None => "a token".into(),
+    }
+}
+
+async fn check_resource(
+    cluster: &Cluster,
+    namespace: &str,
+    reference: &receiver::api::CrossNamespaceObjectReference,
+    report: &mut Report,
+) {
+    let target_namespace = reference.namespace.as_deref().unwrap_or(namespace);
+    let shown = format!("{}/{} in '{target_namespace}'", reference.kind, reference.name);
+    let Ok(kind) = reference.kind.parse::<ResourceKind>() else {
+        report.add(Verdict::Fail, format!("  resource {shown}: unknown kind"), None);
+        return;
+    };
+    if reference.name == "*" {
+        report.add(Verdict::Pass, format!("  resource {shown}: selected by labels"), None);
+        return;
+    }
+    let api_version = reference
+        .api_version
+        .clone()
+        .unwrap_or_else(|| kind.api_version().to_string());
+    let (group, version) = api_version.split_once('/').unwrap_or(("", api_version.as_str()));
+    let resource = ApiResource {
+        group: group.into(),
+        version: version.into(),
+        api_version: api_version.clone(),
+        kind: kind.as_str().into(),
+        plural: kind.plural(),
+    };
+    let api: Api<DynamicObject> = Api::namespaced_with(cluster.client.clone(), target_namespace, &resource);
+    let plural = kind.plural();
+    let action = Action::object("get", &plural, target_namespace, &reference.name);
+    match cluster.call(&action, || api.get_opt(&reference.name)).await {
+        Ok(Some(_)) => report.add(Verdict::Pass, format!("  resource {shown} exists"), None),
+        Ok(None) => report.add(
+            Verdict::Fail,
+            format!("  resource {shown} does not exist"),
+            Some("create it, or fix the Receiver's --resource".into()),
+        ),
+        Err(err) => report.add(Verdict::Warn, format!("  resource {shown}: cannot check ({err})"), None),
+    }
+}

@@ -1,0 +1,201 @@
+//! `flux-receiver rotate NAME`: a new token for a Receiver's Secret.
+//!
+//! The hook URL moves with the token, so rotating is announced, confirmed,
+//! and followed to the end: the command waits until the controller serves
+//! the new path and prints the URL the provider must now use.
+
+use std::io::IsTerminal;
+
+use k8s_openapi::api::core::v1::Secret;
+use kube::ResourceExt;
+use kube::api::{Api, ListParams, Patch, PatchParams};
+use receiver::api::{RECONCILE_REQUESTED_AT, WEBHOOK_ANNOTATION};
+use receiver::{Receiver, webhook_path, webhook_url};
+use serde_json::json;
+
+use crate::cli::{GlobalArgs, RotateArgs};
+use crate::cluster::Cluster;
+use crate::cluster::address::{self, Sources, WebhookBase};
+use crate::cluster::error::Action;
+use crate::cluster::wait::{WaitEnd, watch_until};
+use crate::commands::{block_on, secret::token_of};
+use crate::error::{CliError, CliResult};
+use crate::input::{TokenSource, read_token_file};
+use crate::output;
+use crate::progress::{self, Waiting};
+
+/// Runs `rotate`.
+pub fn run(global: &GlobalArgs, args: &RotateArgs) -> CliResult {
+    let supplied = match (&args.token_file, args.token_stdin) {
+        (Some(path), _) => Some(read_token_file(path)?),
+        (None, true) => TokenSource::Stdin.read()?,
+        (None, false) => None,
+    };
+    block_on(rotate(global, args, supplied))
+}
+
+async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>) -> CliResult {
+    let cluster = Cluster::connect(global).await?;
+    let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
+    let receivers: Api<Receiver> = Api::namespaced(cluster.client.clone(), namespace);
+    let receiver = cluster
+        .call(&Action::object("get", "receivers", namespace, name), || {
+            receivers.get_opt(name)
+        })
+        .await?
+        .ok_or_else(|| CliError::failure(format!("Receiver {namespace}/{name} not found")))?;
+    let secret_name = receiver
+        .spec
+        .secret_ref
+        .as_ref()
+        .map(|s| s.name.clone())
+        .ok_or_else(|| {
+            CliError::failure(format!(
+                "Receiver {namespace}/{name} has no token to rotate (type {})",
+                receiver.spec.type_
+            ))
+        })?;
+    let secrets: Api<Secret> = Api::namespaced(cluster.client.clone(), namespace);
+    let secret = cluster
+        .call(&Action::object("get", "secrets", namespace, &secret_name), || {
+            secrets.get_opt(&secret_name)
+        })
+        .await?
+        .ok_or_else(|| {
+            CliError::failure(format!(
+                "Secret {namespace}/{secret_name} not found: create it with `flux-receiver secret`"
+            ))
+        })?;
+    let old_token = token_of(&secret);
+    let new_token = match supplied {
+        Some(token) => token,
+        None => receiver::token::generate().map_err(|e| CliError::failure(e.to_string()))?,
+    };
+    if old_token.as_deref() == Some(new_token.as_str()) {
+        return Err(CliError::usage(
+            "the new token is the same as the current one; nothing to rotate",
+        ));
+    }
+
+    // Every Receiver using this Secret moves; say so up front.
+    let params = ListParams::default();
+    let sharing: Vec<String> = cluster
+        .call(&Action::collection("list", "receivers", Some(namespace)), || {
+            receivers.list(&params)
+        })
+        .await?
+        .items
+        .iter()
+        .filter(|r| r.spec.secret_ref.as_ref().is_some_and(|s| s.name == secret_name) && r.name_any() != name)
+        .map(|r| r.name_any())
+        .collect();
+    let base = match &args.hostname {
+        Some(host) => Some(WebhookBase {
+            url: host.clone(),
+            source: "--hostname".into(),
+        }),
+        None => match address::from_secret(&secret) {
+            Some(base) => Some(base),
+            None => address::discover(&cluster, &global.flux_namespace, Sources::ServicesAndRoutes).await,
+        },
+    };
+    let show = |path: &str| base.as_ref().map_or(path.to_string(), |b| webhook_url(&b.url, path));
+    let old_path = receiver
+        .status
+        .as_ref()
+        .and_then(|s| s.webhook_path.clone())
+        .unwrap_or_default();
+    let new_path = webhook_path(&new_token, name, namespace);
+    let mut plan = format!(
+        "Receiver {namespace}/{name}\n  old URL: {}\n  new URL: {}\n",
+        show(&old_path),
+        show(&new_path)
+    );
+    if !sharing.is_empty() {
+        plan.push_str(&format!("  also moves (same Secret): {}\n", sharing.join(", ")));
+    }
+    if args.dry_run {
+        return output::print(&format!("{plan}(dry run: nothing changed)\n"));
+    }
+    if !args.yes {
+        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+            return Err(CliError::usage(
+                "rotating changes the hook URL; pass --yes to confirm non-interactively (or --dry-run to preview)",
+            ));
+        }
+        eprint!("{plan}");
+        let confirmed = dialoguer::Confirm::new()
+            .with_prompt("Rotate the token? The provider's webhook stops working until it is updated")
+            .default(false)
+            .interact()
+            .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
+        if !confirmed {
+            return output::println("nothing changed");
+        }
+    }
+    if args.show_old_token {
+        output::println(&format!(
+            "old token (for a rollback): {}",
+            old_token.as_deref().unwrap_or("(none)")
+        ))?;
+    }
+
+    progress::action(&format!("writing the new token to Secret {namespace}/{secret_name}"));
+    let engine = base64_engine();
+    let mut patch = json!({
+        "metadata": {"resourceVersion": secret.metadata.resource_version},
+        "data": {"token": engine(new_token.as_bytes())}
+    });
+    if secret.annotations().contains_key(WEBHOOK_ANNOTATION)
+        && let Some(base) = address::from_secret(&secret)
+    {
+        patch["metadata"]["annotations"] = json!({WEBHOOK_ANNOTATION: webhook_url(&base.url, &new_path)});
+    }
+    let patch = Patch::Merge(patch);
+    let params = PatchParams::default();
+    cluster
+        .call(&Action::object("patch", "secrets", namespace, &secret_name), || {
+            secrets.patch(&secret_name, &params, &patch)
+        })
+        .await?;
+
+    // Ask for a reconciliation instead of waiting for the next interval.
+    let requested = json!({"metadata": {"annotations": {RECONCILE_REQUESTED_AT: jiff::Timestamp::now().to_string()}}});
+    let requested = Patch::Merge(requested);
+    let patched = cluster
+        .call(&Action::object("patch", "receivers", namespace, name), || {
+            receivers.patch(name, &params, &requested)
+        })
+        .await?;
+    let waiting = Waiting::start("waiting for the controller to serve the new path");
+    let served = watch_until(&cluster, &receivers, "receivers", patched, |r| {
+        (r.status.as_ref()?.webhook_path.as_deref() == Some(new_path.as_str())).then_some(())
+    })
+    .await;
+    waiting.finish();
+    match served? {
+        Ok(()) => {}
+        Err(WaitEnd::TimedOut(_)) => {
+            return Err(CliError::failure(format!(
+                "the token was replaced, but the controller did not serve {new_path} within {}; check `flux-receiver doctor {name}`",
+                receiver::GoDuration(cluster.timeout())
+            )));
+        }
+        Err(WaitEnd::Deleted) => return Err(CliError::failure("the Receiver was deleted while waiting")),
+    }
+    let mut text = format!(
+        "✔ token rotated; Receiver {namespace}/{name} now serves\n  webhook URL: {}\n",
+        show(&new_path)
+    );
+    if args.show_token {
+        text.push_str(&format!("  token: {new_token}\n"));
+    }
+    output::print(&text)?;
+    progress::warn("update the provider's webhook now (URL and secret): the old URL no longer works");
+    Ok(())
+}
+
+fn base64_engine() -> impl Fn(&[u8]) -> String {
+    use base64::Engine;
+    |bytes| base64::engine::general_purpose::STANDARD.encode(bytes)
+}

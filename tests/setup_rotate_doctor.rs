@@ -1,0 +1,301 @@
+//! `setup`, `rotate` and `doctor` end to end against the emulator, with
+//! golden files for the tables they print.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use kube_emulator::{BackgroundEmulator, Options};
+use serde_json::json;
+
+struct Env {
+    emulator: BackgroundEmulator,
+    kubeconfig: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn start(options: Options) -> Env {
+        let emulator = BackgroundEmulator::start(options.clone()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let kubeconfig = dir.path().join("kubeconfig");
+        emulator.write_kubeconfig(&kubeconfig).unwrap();
+        if options.with_flux {
+            emulator.put_object(json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+                                       "metadata": {"name": "my-nginx", "namespace": "flux-system"}, "spec": {"url": "https://example.com/x.git"}}));
+        }
+        Env {
+            emulator,
+            kubeconfig,
+            _dir: dir,
+        }
+    }
+
+    fn run(&self, args: &[&str], stdin: &str) -> Output {
+        common::flux_receiver()
+            .env("KUBECONFIG", &self.kubeconfig)
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap()
+    }
+
+    fn token(&self, name: &str) -> String {
+        use base64::Engine;
+        let secret = self
+            .emulator
+            .get_object("v1", "secrets", Some("flux-system"), name)
+            .unwrap();
+        String::from_utf8(
+            base64::engine::general_purpose::STANDARD
+                .decode(secret["data"]["token"].as_str().unwrap())
+                .unwrap(),
+        )
+        .unwrap()
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const SETUP: [&str; 7] = [
+    "setup",
+    "github-receiver",
+    "--type",
+    "github",
+    "--resource",
+    "GitRepository/my-nginx",
+    "--yes",
+];
+
+#[test]
+fn setup_does_the_seed_guide_and_converges() {
+    let env = Env::start(Options::default());
+    let output = env.run(&SETUP, "");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let token = env.token("github-receiver");
+    let path = receiver::webhook_path(&token, "github-receiver", "flux-system");
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains(&format!("Payload URL   http://198.51.100.10{path}")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Content type  application/json") && stdout.contains("Events        ping, push"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(&token), "the token is shown only with --show-token");
+    assert!(
+        env.emulator
+            .get_object("v1", "services", Some("flux-system"), "receiver")
+            .is_some()
+    );
+
+    // Again: same token, the Service reused, nothing new.
+    let output = env.run(&SETUP, "");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(env.token("github-receiver"), token);
+    assert!(
+        text(&output.stderr).contains("reusing LoadBalancer Service 'receiver'"),
+        "{}",
+        text(&output.stderr)
+    );
+
+    // With --show-token, the table holds what to paste as the secret.
+    let mut args = SETUP.to_vec();
+    args.push("--show-token");
+    let output = env.run(&args, "");
+    assert!(text(&output.stdout).contains(&format!("Secret        {token}")));
+}
+
+#[test]
+fn setup_paste_table_golden() {
+    let env = Env::start(Options::default());
+    let output = env.run(
+        &[
+            "setup",
+            "github-receiver",
+            "--type",
+            "github",
+            "--resource",
+            "GitRepository/my-nginx",
+            "--yes",
+            "--token-stdin",
+            "--show-token",
+        ],
+        "secret-token-dont-share\n",
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    common::assert_golden("setup-github.txt", &output.stdout);
+}
+
+#[test]
+fn setup_names_the_failed_step_and_resumes() {
+    let env = Env::start(Options::default());
+    env.emulator.deny("patch", "receivers");
+    let output = env.run(&SETUP, "");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("step 2/4 (Receiver) failed: forbidden"),
+        "{}",
+        text(&output.stderr)
+    );
+    let token = env.token("github-receiver");
+    // The Secret stays; a later run (here: a fresh emulator state is not
+    // needed) keeps its token.
+    let env2_output = env.run(
+        &[
+            "setup",
+            "github-receiver",
+            "--type",
+            "github",
+            "--resource",
+            "GitRepository/my-nginx",
+            "--yes",
+            "--export",
+        ],
+        "",
+    );
+    assert!(env2_output.status.success());
+    assert_eq!(
+        env.token("github-receiver"),
+        token,
+        "--export changes nothing in the cluster"
+    );
+}
+
+#[test]
+fn setup_without_flags_and_without_a_terminal_says_what_is_missing() {
+    let env = Env::start(Options::default());
+    let output = env.run(&["setup", "r"], "");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("missing required argument: --type <TYPE>"));
+}
+
+#[test]
+fn setup_export_is_one_multi_document_manifest() {
+    let output = common::flux_receiver()
+        .args([
+            "setup",
+            "github-receiver",
+            "--type",
+            "github",
+            "--resource",
+            "GitRepository/my-nginx",
+            "--token-stdin",
+            "--export",
+        ])
+        .write_stdin("test-token\n")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    common::assert_golden("setup-export.yaml", &output.stdout);
+}
+
+#[test]
+fn rotate_moves_the_url_and_says_so() {
+    let env = Env::start(Options::default());
+    assert!(env.run(&SETUP, "").status.success());
+    let old = env.token("github-receiver");
+
+    let dry = env.run(
+        &["rotate", "github-receiver", "--dry-run", "--token-stdin"],
+        "new-token\n",
+    );
+    assert!(dry.status.success(), "{}", text(&dry.stderr));
+    let new_path = receiver::webhook_path("new-token", "github-receiver", "flux-system");
+    assert!(text(&dry.stdout).contains(&new_path) && text(&dry.stdout).contains("dry run"));
+    assert_eq!(env.token("github-receiver"), old, "a dry run changes nothing");
+
+    let refused = env.run(&["rotate", "github-receiver", "--token-stdin"], "new-token\n");
+    assert_eq!(refused.status.code(), Some(2), "no terminal and no --yes");
+
+    let output = env.run(
+        &[
+            "rotate",
+            "github-receiver",
+            "--token-stdin",
+            "--yes",
+            "--show-old-token",
+        ],
+        "new-token\n",
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(env.token("github-receiver"), "new-token");
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains(&format!("old token (for a rollback): {old}")),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&format!("http://198.51.100.10{new_path}")), "{stdout}");
+    assert!(text(&output.stderr).contains("update the provider's webhook now"));
+    let served = env
+        .emulator
+        .get_object(
+            "notification.toolkit.fluxcd.io/v1",
+            "receivers",
+            Some("flux-system"),
+            "github-receiver",
+        )
+        .unwrap();
+    assert_eq!(served["status"]["webhookPath"], new_path.as_str());
+}
+
+#[test]
+fn doctor_passes_a_healthy_setup_and_sends_a_signed_ping() {
+    let env = Env::start(Options::default());
+    assert!(env.run(&SETUP, "").status.success());
+    let webhooks = env.emulator.webhook_url();
+    let output = env.run(&["doctor", "--send", "--hostname", &webhooks], "");
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("✔ Flux CRDs installed"), "{stdout}");
+    assert!(stdout.contains("✔   a signed test event to"), "{stdout}");
+    assert!(!stdout.contains('✗'), "{stdout}");
+}
+
+#[test]
+fn doctor_finds_every_broken_link() {
+    let env = Env::start(Options::default());
+    // A Receiver whose Secret is missing and whose resource does not exist, no exposure.
+    let output = env.run(
+        &[
+            "create",
+            "broken",
+            "--type",
+            "github",
+            "--secret-ref",
+            "missing",
+            "--resource",
+            "GitRepository/nothing",
+            "--event",
+            "pushh",
+            "--no-wait",
+        ],
+        "",
+    );
+    assert!(output.status.success());
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let output = env.run(&["doctor"], "");
+    assert_eq!(output.status.code(), Some(1));
+    common::assert_golden("doctor-broken.txt", &output.stdout);
+    assert!(text(&output.stderr).contains("checks failed"));
+}
+
+#[test]
+fn doctor_without_flux() {
+    let env = Env::start(Options {
+        with_flux: false,
+        ..Options::default()
+    });
+    let output = env.run(&["doctor"], "");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stdout).contains("✗ Flux CRDs are not installed"));
+}
