@@ -116,16 +116,18 @@ pub async fn gather(cluster: &Cluster, query: &Query<'_>) -> CliResult<Inventory
     if let Some(selector) = query.selector {
         params = params.labels(selector);
     }
-    let mut found = Vec::new();
+    // Each object is reduced to its row as its page arrives, so memory
+    // holds rows, never the Receivers themselves.
+    let mut rows = Vec::new();
     let action = Action::collection("list", "receivers", query.namespace);
     list::for_each(cluster, &receivers, &action, &params, |receiver: Receiver| {
-        found.push(receiver)
+        rows.push(base_row(&receiver))
     })
     .await?;
 
-    let wanted: HashSet<(String, String)> = found
+    let wanted: HashSet<(String, String)> = rows
         .iter()
-        .filter_map(|r| Some((r.namespace()?, r.spec.secret_ref.as_ref()?.name.clone())))
+        .filter_map(|r| Some((r.namespace.clone(), r.secret.clone()?)))
         .collect();
     let mut notes = Vec::new();
     let secrets = if wanted.is_empty() {
@@ -144,24 +146,15 @@ pub async fn gather(cluster: &Cluster, query: &Query<'_>) -> CliResult<Inventory
             url: host.to_string(),
             source: "--hostname".into(),
         }),
-        None if found.is_empty() => None,
+        None if rows.is_empty() => None,
         None => address::discover(cluster, query.flux_namespace, address::Sources::ServicesAndRoutes).await,
     };
 
     let mut missing_address = false;
-    let mut rows: Vec<ReceiverRow> = found
-        .iter()
-        .map(|receiver| {
-            let row = row_for(
-                receiver,
-                secrets.as_ref(),
-                query.hostname.is_some(),
-                cluster_base.as_ref(),
-            );
-            missing_address |= row.url.is_none() && row.webhook_path.is_some();
-            row
-        })
-        .collect();
+    for row in &mut rows {
+        finish_row(row, secrets.as_ref(), query.hostname.is_some(), cluster_base.as_ref());
+        missing_address |= row.url.is_none() && row.webhook_path.is_some();
+    }
     rows.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     Ok(Inventory {
         rows,
@@ -202,70 +195,18 @@ async fn secret_facts(
     Ok(facts)
 }
 
-fn row_for(
-    receiver: &Receiver,
-    secrets: Option<&HashMap<(String, String), SecretFacts>>,
-    hostname_given: bool,
-    cluster_base: Option<&WebhookBase>,
-) -> ReceiverRow {
-    let namespace = receiver.namespace().unwrap_or_default();
-    let name = receiver.name_any();
+/// The row as far as the Receiver alone tells it.
+fn base_row(receiver: &Receiver) -> ReceiverRow {
     let status = receiver.status.as_ref();
     let condition = status.and_then(|s| s.ready_condition());
-    let served = status.and_then(|s| s.webhook_path.clone()).filter(|p| !p.is_empty());
-    let secret_name = receiver.spec.secret_ref.as_ref().map(|s| s.name.clone());
-    let facts = secret_name
-        .as_ref()
-        .and_then(|secret| secrets?.get(&(namespace.clone(), secret.clone())));
-
-    let problem = match (&secret_name, secrets, facts) {
-        (Some(secret), Some(_), None) => Some(Problem::SecretMissing { secret: secret.clone() }),
-        (Some(secret), Some(_), Some(SecretFacts { token: None, .. })) => {
-            Some(Problem::TokenMissing { secret: secret.clone() })
-        }
-        (Some(_), Some(_), Some(SecretFacts { token: Some(token), .. })) => {
-            let expected = webhook_path(token, &name, &namespace);
-            served
-                .as_ref()
-                .filter(|served| **served != expected)
-                .map(|served| Problem::Drift {
-                    served: served.clone(),
-                    expected,
-                })
-        }
-        (None, _, _) if receiver.spec.provider() == Some(receiver::ProviderType::GenericOidc) => {
-            let expected = webhook_path("", &name, &namespace);
-            served
-                .as_ref()
-                .filter(|served| **served != expected)
-                .map(|served| Problem::Drift {
-                    served: served.clone(),
-                    expected,
-                })
-        }
-        _ => None,
-    };
-
-    // --hostname overrides; else the Secret's own annotation; else the cluster's address.
-    let secret_base = if hostname_given {
-        None
-    } else {
-        facts.and_then(|f| f.base.as_ref())
-    };
-    let base = secret_base.or(cluster_base);
-    let url = served
-        .as_ref()
-        .zip(base)
-        .map(|(path, base)| webhook_url(&base.url, path));
-    // As `flux get receivers` shows it: the condition as the controller
-    // last wrote it (a suspended Receiver keeps its last verdict).
-    let ready = condition.map_or("Unknown", |c| c.status.as_str());
     ReceiverRow {
         context: None,
-        namespace: namespace.clone(),
-        name,
+        namespace: receiver.namespace().unwrap_or_default(),
+        name: receiver.name_any(),
         type_: receiver.spec.type_.clone(),
-        ready: ready.to_string(),
+        // As `flux get receivers` shows it: the condition as the controller
+        // last wrote it (a suspended Receiver keeps its last verdict).
+        ready: condition.map_or("Unknown", |c| c.status.as_str()).to_string(),
         suspended: receiver.spec.is_suspended(),
         message: condition.map(|c| c.message.clone()).unwrap_or_default(),
         events: receiver.spec.events.clone(),
@@ -278,9 +219,54 @@ fn row_for(
                 None => format!("{}/{}", r.kind, r.name),
             })
             .collect(),
-        secret: secret_name,
-        webhook_path: served,
-        url,
-        problem,
+        secret: receiver.spec.secret_ref.as_ref().map(|s| s.name.clone()),
+        webhook_path: status.and_then(|s| s.webhook_path.clone()).filter(|p| !p.is_empty()),
+        url: None,
+        problem: None,
     }
+}
+
+/// Adds what needs the Secrets and the cluster's address: the problem, if
+/// any, and the full URL.
+fn finish_row(
+    row: &mut ReceiverRow,
+    secrets: Option<&HashMap<(String, String), SecretFacts>>,
+    hostname_given: bool,
+    cluster_base: Option<&WebhookBase>,
+) {
+    let facts = row
+        .secret
+        .as_ref()
+        .and_then(|secret| secrets?.get(&(row.namespace.clone(), secret.clone())));
+    let drift = |token: &str| {
+        let expected = webhook_path(token, &row.name, &row.namespace);
+        row.webhook_path
+            .as_ref()
+            .filter(|served| **served != expected)
+            .map(|served| Problem::Drift {
+                served: served.clone(),
+                expected,
+            })
+    };
+    row.problem = match (&row.secret, secrets, facts) {
+        (Some(secret), Some(_), None) => Some(Problem::SecretMissing { secret: secret.clone() }),
+        (Some(secret), Some(_), Some(SecretFacts { token: None, .. })) => {
+            Some(Problem::TokenMissing { secret: secret.clone() })
+        }
+        (Some(_), Some(_), Some(SecretFacts { token: Some(token), .. })) => drift(token),
+        (None, _, _) if row.type_ == receiver::ProviderType::GenericOidc.as_str() => drift(""),
+        _ => None,
+    };
+    // --hostname overrides; else the Secret's own annotation; else the cluster's address.
+    let secret_base = if hostname_given {
+        None
+    } else {
+        facts.and_then(|f| f.base.as_ref())
+    };
+    let base = secret_base.or(cluster_base);
+    row.url = row
+        .webhook_path
+        .as_ref()
+        .zip(base)
+        .map(|(path, base)| webhook_url(&base.url, path));
 }
