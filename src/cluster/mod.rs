@@ -8,6 +8,7 @@
 
 pub mod address;
 pub mod error;
+pub mod flux_objects;
 pub mod inventory;
 pub mod list;
 pub mod wait;

@@ -4,15 +4,15 @@
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Secret;
 use kube::ResourceExt;
-use kube::api::{Api, ApiResource, DynamicObject, ListParams};
+use kube::api::{Api, ListParams};
 use receiver::api::Readiness;
 use receiver::sample::{self, SampleOptions};
 use receiver::{ProviderType, Receiver, ResourceKind, webhook_path, webhook_url};
 
 use crate::cli::{DoctorArgs, GlobalArgs};
-use crate::cluster::Cluster;
 use crate::cluster::address::{self, Sources, WebhookBase};
 use crate::cluster::error::Action;
+use crate::cluster::{Cluster, flux_objects};
 use crate::commands::{block_on, secret::token_of};
 use crate::error::{CliError, CliResult};
 use crate::{http, output};
@@ -404,24 +404,16 @@ async fn check_resource(
         report.add(Verdict::Pass, format!("  resource {shown}: selected by labels"), None);
         return;
     }
-    let api_version = reference
-        .api_version
-        .clone()
-        .unwrap_or_else(|| kind.api_version().to_string());
-    let (group, version) = api_version.split_once('/').unwrap_or(("", api_version.as_str()));
-    let resource = ApiResource {
-        group: group.into(),
-        version: version.into(),
-        api_version: api_version.clone(),
-        kind: kind.as_str().into(),
-        plural: kind.plural(),
-    };
-    let api: Api<DynamicObject> = Api::namespaced_with(cluster.client.clone(), target_namespace, &resource);
-    let plural = kind.plural();
-    let action = Action::object("get", &plural, target_namespace, &reference.name);
-    match cluster.call(&action, || api.get_opt(&reference.name)).await {
-        Ok(Some(_)) => report.add(Verdict::Pass, format!("  resource {shown} exists"), None),
-        Ok(None) => report.add(
+    let found = flux_objects::exists(
+        cluster,
+        kind,
+        reference.api_version.as_deref(),
+        target_namespace,
+        &reference.name,
+    );
+    match found.await {
+        Ok(true) => report.add(Verdict::Pass, format!("  resource {shown} exists"), None),
+        Ok(false) => report.add(
             Verdict::Fail,
             format!("  resource {shown} does not exist"),
             Some("create it, or fix the Receiver's --resource".into()),

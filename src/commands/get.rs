@@ -2,14 +2,14 @@
 //! Secret and the objects it triggers exist (never the token itself).
 
 use k8s_openapi::api::core::v1::Secret;
-use kube::api::{Api, ApiResource, DynamicObject};
+use kube::api::Api;
 use receiver::api::Readiness;
 use receiver::{Receiver, ResourceKind, webhook_path, webhook_url};
 
 use crate::cli::{GetArgs, GlobalArgs};
-use crate::cluster::Cluster;
 use crate::cluster::address::{self, WebhookBase};
 use crate::cluster::error::Action;
+use crate::cluster::{Cluster, flux_objects};
 use crate::commands::{block_on, list, secret::token_of};
 use crate::error::{CliError, CliResult};
 use crate::output;
@@ -150,24 +150,16 @@ async fn resource_line(
     let Ok(kind) = reference.kind.parse::<ResourceKind>() else {
         return format!("{shown} (unknown kind)");
     };
-    let api_version = reference
-        .api_version
-        .clone()
-        .unwrap_or_else(|| kind.api_version().to_string());
-    let (group, version) = api_version.split_once('/').unwrap_or(("", api_version.as_str()));
-    let resource = ApiResource {
-        group: group.into(),
-        version: version.into(),
-        api_version: api_version.clone(),
-        kind: kind.as_str().into(),
-        plural: kind.plural(),
-    };
-    let api: Api<DynamicObject> = Api::namespaced_with(cluster.client.clone(), target_namespace, &resource);
-    let plural = kind.plural();
-    let action = Action::object("get", &plural, target_namespace, &reference.name);
-    match cluster.call(&action, || api.get_opt(&reference.name)).await {
-        Ok(Some(_)) => format!("{shown} (exists)"),
-        Ok(None) => format!("{shown} (✗ not found)"),
+    let found = flux_objects::exists(
+        cluster,
+        kind,
+        reference.api_version.as_deref(),
+        target_namespace,
+        &reference.name,
+    );
+    match found.await {
+        Ok(true) => format!("{shown} (exists)"),
+        Ok(false) => format!("{shown} (✗ not found)"),
         Err(err) => format!("{shown} (cannot check: {err})"),
     }
 }

@@ -4,13 +4,13 @@ use std::time::Duration;
 
 use clap::{Arg, ValueHint};
 use k8s_openapi::api::core::v1::{Namespace, Secret};
-use kube::api::{Api, ApiResource, DynamicObject, ListParams};
+use kube::api::{Api, DynamicObject, ListParams};
 use kube::core::PartialObjectMeta;
 use receiver::{GoDuration, ProviderType, Receiver, ResourceKind};
 
 use super::{Candidate, Completions, Line, directive};
 use crate::cli::GlobalArgs;
-use crate::cluster::{self, Cluster};
+use crate::cluster::{self, Cluster, flux_objects};
 use crate::commands::block_on;
 
 /// How long a completion may spend asking the cluster before it gives up
@@ -155,14 +155,7 @@ fn cluster_names(line: &Line<'_>, lookup: Lookup) -> Vec<String> {
                     .items,
             ),
             Lookup::Objects(kind) => {
-                let (group, version) = kind.api_version().split_once('/').unwrap_or(("", kind.api_version()));
-                let resource = ApiResource {
-                    group: group.into(),
-                    version: version.into(),
-                    api_version: kind.api_version().into(),
-                    kind: kind.as_str().into(),
-                    plural: kind.plural(),
-                };
+                let resource = flux_objects::api_resource(kind, None);
                 names_of(
                     Api::<DynamicObject>::namespaced_with(client, namespace, &resource)
                         .list_metadata(&params)
