@@ -85,6 +85,29 @@ pub fn report_clap_error(err: clap::Error) -> ExitCode {
     ExitCode::from(EXIT_USAGE)
 }
 
+/// Flags whose values are secrets: an error about them names the flag and
+/// the reason but never echoes the value (clap's own message quotes it).
+const SECRET_FLAGS: [&str; 3] = ["--token", "--bearer", "--oidc-token"];
+
+/// The one-line message for an invalid value of a secret flag, without the
+/// value; `None` when the error is about something else.
+fn secret_value_error(err: &clap::Error) -> Option<String> {
+    if !matches!(err.kind(), ErrorKind::ValueValidation | ErrorKind::InvalidValue) {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = err.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let flag = arg.split([' ', '=']).next().unwrap_or(arg);
+    if !SECRET_FLAGS.contains(&flag) {
+        return None;
+    }
+    let reason = std::error::Error::source(err).map_or_else(|| "invalid value".to_string(), |e| e.to_string());
+    Some(format!(
+        "error: invalid value for '{arg}': {reason} (value not shown: it is a secret)"
+    ))
+}
+
 fn one_line(err: &clap::Error) -> String {
     let strings = |kind| match err.get(kind) {
         Some(ContextValue::String(s)) => vec![s.clone()],
@@ -95,6 +118,9 @@ fn one_line(err: &clap::Error) -> String {
         let missing = strings(ContextKind::InvalidArg);
         let noun = if missing.len() == 1 { "argument" } else { "arguments" };
         return format!("error: missing required {noun}: {}", missing.join(", "));
+    }
+    if let Some(line) = secret_value_error(err) {
+        return line;
     }
     let rendered = err.render().to_string();
     let mut line = rendered

@@ -270,3 +270,38 @@ fn without_export_and_without_a_kubeconfig_the_failure_says_what_to_do() {
         "{stderr}"
     );
 }
+
+/// A bad token is a secret all the same: the error names the flag and the
+/// reason, never any part of the value (clap quotes values verbatim, and a
+/// token with a line break would leak its first half into a one-line error).
+#[test]
+fn bad_tokens_are_never_echoed() {
+    for (command, token) in [
+        (vec!["secret", "s", "--type", "github", "--export"], "hunter2secret\t"),
+        (
+            vec!["secret", "s", "--type", "github", "--export"],
+            "firsthalf\nsecondhalf",
+        ),
+        (vec!["url", "r", "--type", "github"], "firsthalf\nsecondhalf"),
+        (vec!["trigger", "r", "--type", "github"], "hunter2secret\u{7}"),
+    ] {
+        let mut args = command.clone();
+        args.extend(["--token", token]);
+        let line = usage_error(&args);
+        assert!(line.contains("--token") && line.contains("control character"), "{line}");
+        for part in token.split(char::is_control).filter(|p| !p.is_empty()) {
+            assert!(!line.contains(part), "{args:?} leaked {part:?}: {line}");
+        }
+    }
+}
+
+#[test]
+fn bad_token_file_contents_are_never_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, "firsthalf\nsecondhalf\n").unwrap();
+    let path = file.to_str().unwrap();
+    let line = usage_error(&["secret", "s", "--type", "github", "--token-file", path, "--export"]);
+    assert!(line.contains("--token-file") && line.contains(path), "{line}");
+    assert!(!line.contains("firsthalf") && !line.contains("secondhalf"), "{line}");
+}

@@ -295,26 +295,14 @@ impl fmt::Display for ProviderType {
 
 /// An unknown `--type`, with the closest valid one.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("unknown receiver type '{given}'{}, must be one of: {}", suggestion_text(.suggestion), type_list())]
+#[error("unknown receiver type '{given}'{}, must be one of: {}",
+    crate::suggest::did_you_mean(*.suggestion),
+    crate::suggest::one_of(ProviderType::ALL.map(ProviderType::as_str)))]
 pub struct UnknownProvider {
     /// What the user typed.
     pub given: String,
     /// The closest valid type, if any is close.
     pub suggestion: Option<ProviderType>,
-}
-
-fn suggestion_text(suggestion: &Option<ProviderType>) -> String {
-    suggestion
-        .map(|p| format!(" (did you mean '{p}'?)"))
-        .unwrap_or_default()
-}
-
-fn type_list() -> String {
-    ProviderType::ALL
-        .iter()
-        .map(|p| p.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 impl FromStr for ProviderType {

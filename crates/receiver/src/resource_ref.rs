@@ -107,26 +107,14 @@ impl fmt::Display for ResourceKind {
 
 /// Why a kind name was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("unknown kind '{given}'{}, must be one of: {}", suggestion_text(.suggestion), kind_list())]
+#[error("unknown kind '{given}'{}, must be one of: {}",
+    crate::suggest::did_you_mean(*.suggestion),
+    crate::suggest::one_of(ResourceKind::ALL.map(ResourceKind::as_str)))]
 pub struct UnknownKind {
     /// What the user typed.
     pub given: String,
     /// The closest valid kind, if any is close.
     pub suggestion: Option<ResourceKind>,
-}
-
-fn suggestion_text(suggestion: &Option<ResourceKind>) -> String {
-    suggestion
-        .map(|kind| format!(" (did you mean '{kind}'?)"))
-        .unwrap_or_default()
-}
-
-fn kind_list() -> String {
-    ResourceKind::ALL
-        .iter()
-        .map(|k| k.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 impl FromStr for ResourceKind {

@@ -22,6 +22,18 @@ pub fn closest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str> + 
     })
 }
 
+/// ` (did you mean 'x'?)` for an error message, or nothing.
+pub fn did_you_mean(suggestion: Option<impl std::fmt::Display>) -> String {
+    suggestion
+        .map(|s| format!(" (did you mean '{s}'?)"))
+        .unwrap_or_default()
+}
+
+/// The valid names, comma-separated, for a "must be one of" message.
+pub fn one_of<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    names.into_iter().collect::<Vec<_>>().join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -33,5 +45,12 @@ mod tests {
         assert_eq!(closest("Buckt", kinds), Some("Bucket"));
         assert_eq!(closest("Deployment", kinds), None);
         assert_eq!(closest("", kinds), None);
+    }
+
+    #[test]
+    fn formats_suggestions_and_lists() {
+        assert_eq!(did_you_mean(Some("github")), " (did you mean 'github'?)");
+        assert_eq!(did_you_mean(None::<&str>), "");
+        assert_eq!(one_of(["a", "b"]), "a, b");
     }
 }

@@ -6,7 +6,7 @@ use receiver::duration::GoDuration;
 use receiver::names;
 use receiver::resource_ref::{ResourceKind, ResourceRef};
 use receiver::signature::{self, HmacAlgorithm};
-use receiver::{ProviderType, hex, yaml};
+use receiver::{ProviderType, hex, token, yaml};
 use serde_json::{Map, Value};
 
 /// Valid DNS-1123 labels.
@@ -68,6 +68,49 @@ proptest! {
         // Kinds are case-insensitive on input and canonical on output.
         let lowered = format!("{}{}", kind.as_str().to_ascii_lowercase(), &text[kind.as_str().len()..]);
         prop_assert_eq!(lowered.parse::<ResourceRef>(), Ok(reference));
+    }
+
+    #[test]
+    fn dotted_names_round_trip_with_a_namespace(kind in kind(),
+                                                 name in "[a-z0-9]{1,8}(\\.[a-z0-9]{1,8}){1,3}",
+                                                 namespace in label()) {
+        // Object names may hold dots; the namespace is what follows the last one.
+        let reference = ResourceRef { kind, name, namespace: Some(namespace) };
+        prop_assert_eq!(reference.to_string().parse::<ResourceRef>(), Ok(reference));
+    }
+
+    #[test]
+    fn resource_ref_parse_then_format_is_canonical(text in "[A-Za-z]{3,15}/[a-z0-9.-]{1,30}") {
+        // Whatever parses formats back to the same text, with the kind's
+        // canonical spelling: nothing the user typed is lost or reinterpreted.
+        if let Ok(reference) = text.parse::<ResourceRef>() {
+            let formatted = reference.to_string();
+            prop_assert!(formatted.eq_ignore_ascii_case(&text), "{} -> {}", text, formatted);
+            prop_assert!(formatted.starts_with(reference.kind.as_str()));
+        }
+    }
+
+    #[test]
+    fn token_normalize_never_panics_and_keeps_printable_tokens(text in "\\PC{0,80}") {
+        let _ = token::normalize(&text);
+        if !text.trim().is_empty() {
+            // Printable text is the token itself, with or without one final newline.
+            prop_assert_eq!(token::normalize(&text), Ok(text.clone()));
+            prop_assert_eq!(token::normalize(&format!("{text}\n")), Ok(text.clone()));
+            prop_assert_eq!(token::normalize(&format!("{text}\r\n")), Ok(text));
+        }
+    }
+
+    #[test]
+    fn token_normalize_rejects_inner_control_characters(head in "[!-~]{1,20}", control in "[\\x00-\\x1f\\x7f]", tail in "[!-~]{1,20}") {
+        prop_assert_eq!(token::normalize(&format!("{head}{control}{tail}")), Err(token::TokenError::ControlCharacter));
+    }
+
+    #[test]
+    fn normalized_tokens_are_idempotent(text in any::<String>()) {
+        if let Ok(token) = token::normalize(&text) {
+            prop_assert_eq!(token::normalize(&token), Ok(token.clone()));
+        }
     }
 
     #[test]
