@@ -75,6 +75,22 @@ pub struct GlobalArgs {
     pub verbose: bool,
 }
 
+/// The default of `-n` and `--flux-namespace`: where `flux install` puts Flux.
+pub const FLUX_SYSTEM: &str = "flux-system";
+
+impl GlobalArgs {
+    /// The namespace of Flux's notification-controller for commands that
+    /// act on nothing else (`expose`): `--flux-namespace` when it was moved
+    /// from its default, or else `-n`, as with `kubectl -n flux-system expose`.
+    pub fn controller_namespace(&self) -> &str {
+        if self.flux_namespace != FLUX_SYSTEM {
+            &self.flux_namespace
+        } else {
+            &self.namespace
+        }
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {

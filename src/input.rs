@@ -32,6 +32,16 @@ impl<'a> TokenSource<'a> {
         }
     }
 
+    /// Picks the source for commands that take a token only from a file or
+    /// stdin (`setup`, `rotate`: a new token never goes on the command line).
+    pub fn from_file_or_stdin(token_file: Option<&'a Path>, stdin: bool) -> TokenSource<'a> {
+        if stdin {
+            TokenSource::Stdin
+        } else {
+            TokenSource::from_flags(None, token_file)
+        }
+    }
+
     /// The token, read and validated; `None` when none was given.
     pub fn read(&self) -> CliResult<Option<String>> {
         match self {

@@ -72,44 +72,21 @@ impl Env {
     }
 }
 
-/// Just enough base64 for test fixtures, so the tests need no extra crate.
+/// Base64 for Secret data in fixtures, via the base64 crate (kube uses it too).
 mod base64_engine {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
 
-    pub fn encode(text: &str) -> String {
-        let bytes = text.as_bytes();
-        let mut out = String::new();
-        for chunk in bytes.chunks(3) {
-            let n = chunk
-                .iter()
-                .enumerate()
-                .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
+    pub fn encode(text: impl AsRef<[u8]>) -> String {
+        STANDARD.encode(text)
+    }
+
+    pub fn decode_bytes(text: &str) -> Vec<u8> {
+        STANDARD.decode(text).expect("base64")
     }
 
     pub fn decode(text: &str) -> String {
-        let mut bits = 0u32;
-        let mut count = 0;
-        let mut out = Vec::new();
-        for c in text.bytes().filter(|c| *c != b'=') {
-            let value = ALPHABET.iter().position(|a| *a == c).expect("base64") as u32;
-            bits = (bits << 6) | value;
-            count += 6;
-            if count >= 8 {
-                count -= 8;
-                out.push((bits >> count) as u8);
-                bits &= (1 << count) - 1;
-            }
-        }
-        String::from_utf8(out).unwrap()
+        String::from_utf8(decode_bytes(text)).expect("UTF-8")
     }
 }
 
@@ -346,6 +323,59 @@ fn secret_with_the_same_token_is_unchanged_and_warns_about_the_command_line() {
     assert_success(&output);
     assert!(stderr(&output).contains("warning: --token is visible"));
     assert!(!stdout(&output).contains("same\n") && !stdout(&output).contains("token: same"));
+    assert!(stdout(&output).contains("unchanged"), "{}", stdout(&output));
+    assert_eq!(
+        env.secret_token("flux-system", "webhook-token").as_deref(),
+        Some("same")
+    );
+}
+
+#[test]
+fn a_new_secret_is_created_only_if_none_appeared_meanwhile() {
+    // The first write of a Secret is a create (POST), which the server
+    // refuses if someone else created it meanwhile; an apply would silently
+    // overwrite that token.
+    let env = Env::with_flux();
+    let output = env.run(&["secret", "fresh", "--type", "github"]);
+    assert_success(&output);
+    let verbs = env.requests_by_verb();
+    assert!(verbs.contains(&"create secrets".to_string()), "{verbs:?}");
+    assert!(!verbs.contains(&"patch secrets".to_string()), "{verbs:?}");
+}
+
+#[test]
+fn a_token_that_is_not_text_is_never_mistaken_for_no_token() {
+    let env = Env::with_flux();
+    let binary = [0xff_u8, 0xfe, 0x00, 0x80];
+    env.emulator.put_object(json!({
+        "apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": "webhook-token", "namespace": "flux-system"},
+        "data": {"token": base64_engine::encode(binary)}
+    }));
+    let stored = || {
+        let secret = env
+            .emulator
+            .get_object("v1", "secrets", Some("flux-system"), "webhook-token")
+            .unwrap();
+        base64_engine::decode_bytes(secret["data"]["token"].as_str().unwrap())
+    };
+    let output = env.run(&["secret", "webhook-token", "--type", "github"]);
+    assert_failure(&output, "not UTF-8");
+    assert_eq!(stored(), binary);
+    let output = env.run(&["secret", "webhook-token", "--type", "github", "--token", "new-token"]);
+    assert_failure(&output, "--force");
+    assert_eq!(stored(), binary);
+    let output = env.run(&[
+        "secret",
+        "webhook-token",
+        "--type",
+        "github",
+        "--token",
+        "new-token",
+        "--force",
+    ]);
+    assert_success(&output);
+    assert_eq!(stored(), b"new-token");
 }
 
 #[test]

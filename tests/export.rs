@@ -297,3 +297,25 @@ fn url_prints_the_path_or_the_full_url() {
     );
     assert_eq!(String::from_utf8(output.stdout).unwrap(), expected);
 }
+
+#[test]
+fn expose_puts_the_service_in_the_controllers_namespace() {
+    // --flux-namespace names where the notification-controller runs; -n
+    // alone does too, as with `kubectl -n flux-system expose`.
+    for (args, namespace) in [
+        (vec!["expose", "--export", "--flux-namespace", "flux"], "flux"),
+        (vec!["expose", "--export", "-n", "team-a"], "team-a"),
+        (
+            vec!["expose", "--export", "-n", "team-a", "--flux-namespace", "flux"],
+            "flux",
+        ),
+    ] {
+        let output = common::run(&args);
+        assert!(output.status.success(), "{args:?}");
+        let yaml = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            yaml.contains(&format!("  namespace: {namespace}\n")),
+            "{args:?}:\n{yaml}"
+        );
+    }
+}

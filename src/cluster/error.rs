@@ -118,10 +118,12 @@ fn classify_status(status: &Status, action: &Action<'_>) -> Outcome {
             message: format!("{action}: the API server answered {} ({message})", status.code),
             after: retry_after,
         },
-        409 if status.reason == "Conflict" => Outcome::Retry {
-            message: format!("{action}: conflicting change ({message})"),
-            after: None,
-        },
+        // Repeating the same write cannot succeed: a stale resourceVersion
+        // stays stale, and another field manager keeps its fields. Callers
+        // that can recover read the object again themselves.
+        409 if status.reason == "Conflict" => Outcome::Fail(CliError::failure(format!(
+            "cannot {action}: it was changed by someone else meanwhile ({message}); re-run to start from its current state"
+        ))),
         401 => Outcome::Fail(CliError::failure(format!(
             "unauthorized: the API server rejected the credentials ({action}); check the kubeconfig user"
         ))),

@@ -111,9 +111,8 @@ impl Cluster {
     }
 
     /// Runs `request` until it succeeds, fails permanently, or the deadline
-    /// passes. Transient failures (5xx, 429, conflicts, time-outs, dropped
-    /// connections) are retried with exponential backoff, honouring a
-    /// server's Retry-After.
+    /// passes. Transient failures (5xx, 429, time-outs, dropped connections)
+    /// are retried with exponential backoff, honouring a server's Retry-After.
     pub async fn call<T, F, Fut>(&self, action: &Action<'_>, mut request: F) -> CliResult<T>
     where
         F: FnMut() -> Fut,

@@ -28,7 +28,7 @@ const STOCK_SERVICE: &str = "webhook-receiver";
 pub fn run(global: &GlobalArgs, args: &ExposeArgs) -> CliResult {
     let service = manifest::service(&ServiceOptions {
         name: args.name.clone(),
-        namespace: global.namespace.clone(),
+        namespace: global.controller_namespace().to_string(),
         labels: label_map(&args.labels)?,
         service_type: args.service_type.into(),
         port: args.port,
@@ -42,7 +42,7 @@ pub fn run(global: &GlobalArgs, args: &ExposeArgs) -> CliResult {
 
 async fn apply(global: &GlobalArgs, args: &ExposeArgs, service: &Service) -> CliResult {
     let cluster = Cluster::connect(global).await?;
-    let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
+    let (namespace, name) = (global.controller_namespace(), args.name.as_str());
     let deployments: Api<Deployment> = Api::namespaced(cluster.client.clone(), namespace);
     let services: Api<Service> = Api::namespaced(cluster.client.clone(), namespace);
 
@@ -56,7 +56,7 @@ async fn apply(global: &GlobalArgs, args: &ExposeArgs, service: &Service) -> Cli
     if controller?.is_none() {
         return Err(CliError::failure(format!(
             "Flux is not installed in namespace '{namespace}': Deployment '{CONTROLLER}' not found \
-             (install Flux with `flux install`, or pass -n with Flux's namespace)"
+             (install Flux with `flux install`, or pass --flux-namespace with Flux's namespace)"
         )));
     }
     if name != STOCK_SERVICE && matches!(stock, Ok(Some(_))) {

@@ -10,6 +10,7 @@ use k8s_openapi::api::core::v1::Secret;
 use kube::ResourceExt;
 use kube::api::{Api, ListParams, Patch, PatchParams};
 use receiver::api::{RECONCILE_REQUESTED_AT, WEBHOOK_ANNOTATION};
+use receiver::signature::tokens_equal;
 use receiver::{Receiver, webhook_path, webhook_url};
 use serde_json::json;
 
@@ -20,17 +21,13 @@ use crate::cluster::error::Action;
 use crate::cluster::wait::{WaitEnd, watch_until};
 use crate::commands::{block_on, secret::token_of};
 use crate::error::{CliError, CliResult};
-use crate::input::{TokenSource, read_token_file};
+use crate::input::TokenSource;
 use crate::output;
 use crate::progress::{self, Waiting};
 
 /// Runs `rotate`.
 pub fn run(global: &GlobalArgs, args: &RotateArgs) -> CliResult {
-    let supplied = match (&args.token_file, args.token_stdin) {
-        (Some(path), _) => Some(read_token_file(path)?),
-        (None, true) => TokenSource::Stdin.read()?,
-        (None, false) => None,
-    };
+    let supplied = TokenSource::from_file_or_stdin(args.token_file.as_deref(), args.token_stdin).read()?;
     block_on(rotate(global, args, supplied))
 }
 
@@ -67,11 +64,12 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
             ))
         })?;
     let old_token = token_of(&secret);
+    let generated = supplied.is_none();
     let new_token = match supplied {
         Some(token) => token,
         None => receiver::token::generate().map_err(|e| CliError::failure(e.to_string()))?,
     };
-    if old_token.as_deref() == Some(new_token.as_str()) {
+    if old_token.as_deref().is_some_and(|old| tokens_equal(old, &new_token)) {
         return Err(CliError::usage(
             "the new token is the same as the current one; nothing to rotate",
         ));
@@ -115,7 +113,15 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
         plan.push_str(&format!("  also moves (same Secret): {}\n", sharing.join(", ")));
     }
     if args.dry_run {
-        return output::print(&format!("{plan}(dry run: nothing changed)\n"));
+        // A generated token is thrown away with the dry run, so its URL is
+        // only an example of the shape; a supplied token's URL is the real one.
+        let note = if generated {
+            "dry run: nothing changed; the new URL above is for a sample token, a real rotation generates another \
+             (pass --token-file to preview the exact URL)"
+        } else {
+            "dry run: nothing changed"
+        };
+        return output::print(&format!("{plan}({note})\n"));
     }
     if !args.yes {
         if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {

@@ -10,7 +10,7 @@ use std::io::IsTerminal;
 
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
-use kube::api::{Api, Patch, PatchParams};
+use kube::api::{Api, Patch, PatchParams, PostParams};
 use receiver::manifest::{self, SecretOptions};
 use receiver::signature::tokens_equal;
 
@@ -86,10 +86,21 @@ pub(crate) struct Ensured {
     pub options: SecretOptions,
 }
 
+/// How many times [`ensure`] starts over when the Secret changes under it
+/// before giving up: each round re-reads it, so only a Secret rewritten
+/// continuously by someone else exhausts this.
+const ENSURE_ROUNDS: usize = 5;
+
 /// Creates or updates the Secret of `options` without ever replacing a
 /// different token unless `force` (or a yes at the prompt): an existing
 /// token is kept when none is supplied, and one is generated when there is
 /// none at all.
+///
+/// Every write is conditional on what was read: a new Secret is created
+/// with POST (which fails if one appeared meanwhile), an existing one is
+/// applied over its resourceVersion. When either precondition fails the
+/// decision is taken again on the Secret as it now is, so a token written
+/// concurrently is seen, never overwritten.
 pub(crate) async fn ensure(
     cluster: &Cluster,
     mut options: SecretOptions,
@@ -100,13 +111,28 @@ pub(crate) async fn ensure(
     let (namespace, name) = (namespace.as_str(), name.as_str());
     let api: Api<Secret> = Api::namespaced(cluster.client.clone(), namespace);
     let params = PatchParams::apply(FIELD_MANAGER).force();
-    loop {
+    for _ in 0..ENSURE_ROUNDS {
         let existing = cluster
             .call(&Action::object("get", "secrets", namespace, name), || api.get_opt(name))
             .await?;
-        let existing_token = existing.as_ref().and_then(token_of);
+        let stored = existing.as_ref().map_or(StoredToken::Absent, stored_token);
+        if matches!(stored, StoredToken::Unreadable) && supplied.is_none() {
+            return Err(CliError::failure(format!(
+                "Secret {namespace}/{name} holds a token that is not UTF-8 text, which flux-receiver cannot keep \
+                 as is; to replace it, pass the new token with --token-file (and --force)"
+            )));
+        }
+        let existing_token = match &stored {
+            StoredToken::Text(token) => Some(token.clone()),
+            StoredToken::Absent | StoredToken::Unreadable => None,
+        };
         let fate = match (&supplied, &existing_token) {
             (Some(new), Some(old)) if tokens_equal(new, old) => TokenFate::Kept,
+            // Bytes that are not text differ from any token given as text.
+            (Some(_), _) if matches!(stored, StoredToken::Unreadable) => {
+                confirm_replacement(namespace, name, force)?;
+                TokenFate::Replaced
+            }
             (Some(_), Some(_)) => {
                 confirm_replacement(namespace, name, force)?;
                 TokenFate::Replaced
@@ -121,21 +147,44 @@ pub(crate) async fn ensure(
             _ => unreachable!("every fate has a token"),
         };
         let mut desired = as_applied(manifest::secret(&options)?);
-        // Apply only over the version we decided on: a concurrent change to
-        // the token must be seen, not overwritten.
-        desired.metadata.resource_version = existing.as_ref().and_then(|s| s.metadata.resource_version.clone());
         progress::action(&format!("applying Secret {namespace}/{name}"));
-        let action = Action::object("patch", "secrets", namespace, name);
-        let patch = Patch::Apply(&desired);
-        let written = cluster
-            .call(&action, || async {
-                match api.patch(name, &params, &patch).await {
-                    Ok(secret) => Ok(Some(secret)),
-                    Err(kube::Error::Api(status)) if status.code == 409 => Ok(None),
-                    Err(err) => Err(err),
-                }
-            })
-            .await?;
+        let written = match &existing {
+            None => {
+                let action = Action::object("create", "secrets", namespace, name);
+                cluster
+                    .call(&action, || async {
+                        match api
+                            .create(
+                                &PostParams {
+                                    field_manager: Some(FIELD_MANAGER.into()),
+                                    ..Default::default()
+                                },
+                                &desired,
+                            )
+                            .await
+                        {
+                            Ok(secret) => Ok(Some(secret)),
+                            Err(kube::Error::Api(status)) if status.code == 409 => Ok(None),
+                            Err(err) => Err(err),
+                        }
+                    })
+                    .await?
+            }
+            Some(old) => {
+                desired.metadata.resource_version = old.metadata.resource_version.clone();
+                let action = Action::object("patch", "secrets", namespace, name);
+                let patch = Patch::Apply(&desired);
+                cluster
+                    .call(&action, || async {
+                        match api.patch(name, &params, &patch).await {
+                            Ok(secret) => Ok(Some(secret)),
+                            Err(kube::Error::Api(status)) if status.code == 409 => Ok(None),
+                            Err(err) => Err(err),
+                        }
+                    })
+                    .await?
+            }
+        };
         let Some(written) = written else {
             cluster.trace("the Secret changed while we worked; reading it again");
             continue;
@@ -146,6 +195,32 @@ pub(crate) async fn ensure(
             _ => "updated",
         };
         return Ok(Ensured { verb, fate, options });
+    }
+    Err(CliError::failure(format!(
+        "Secret {namespace}/{name} kept changing while we wrote it ({ENSURE_ROUNDS} attempts); nothing was replaced, re-run when it settles"
+    )))
+}
+
+/// What a Secret read from the cluster holds under `token`.
+pub enum StoredToken {
+    /// No `token` key, or an empty one.
+    Absent,
+    /// A token that is UTF-8 text, as every provider's UI needs.
+    Text(String),
+    /// Bytes that are not UTF-8: a token all the same, which must not be
+    /// mistaken for "no token" and silently replaced.
+    Unreadable,
+}
+
+/// Classifies the `token` entry of a Secret read from the cluster.
+pub fn stored_token(secret: &Secret) -> StoredToken {
+    match secret.data.as_ref().and_then(|data| data.get("token")) {
+        None => StoredToken::Absent,
+        Some(bytes) if bytes.0.is_empty() => StoredToken::Absent,
+        Some(bytes) => match String::from_utf8(bytes.0.clone()) {
+            Ok(token) => StoredToken::Text(token),
+            Err(_) => StoredToken::Unreadable,
+        },
     }
 }
 
@@ -178,8 +253,10 @@ fn confirm_replacement(namespace: &str, name: &str, force: bool) -> CliResult {
 
 /// The token in a Secret read from the cluster, if it has a readable one.
 pub fn token_of(secret: &Secret) -> Option<String> {
-    let bytes = &secret.data.as_ref()?.get("token")?.0;
-    String::from_utf8(bytes.clone()).ok().filter(|t| !t.is_empty())
+    match stored_token(secret) {
+        StoredToken::Text(token) => Some(token),
+        StoredToken::Absent | StoredToken::Unreadable => None,
+    }
 }
 
 /// The exported form keeps flux's `stringData`; the applied form uses `data`,

@@ -16,7 +16,7 @@ use crate::cluster::Cluster;
 use crate::cluster::address::{self, Sources, WebhookBase};
 use crate::commands::{block_on, create, expose, label_map, secret};
 use crate::error::{CliError, CliResult};
-use crate::input::{TokenSource, read_token_file};
+use crate::input::TokenSource;
 use crate::{output, progress};
 
 /// Everything setup needs, after flags and prompts.
@@ -31,11 +31,7 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs) -> CliResult {
     let interactive = !args.yes && !args.export && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let plan = plan(args, interactive)?;
     let labels = label_map(&args.labels)?;
-    let supplied = match (&args.token_file, args.token_stdin) {
-        (Some(path), _) => Some(read_token_file(path)?),
-        (None, true) => TokenSource::Stdin.read()?,
-        (None, false) => None,
-    };
+    let supplied = TokenSource::from_file_or_stdin(args.token_file.as_deref(), args.token_stdin).read()?;
     let secret_name = args.secret_name.clone().unwrap_or_else(|| args.name.clone());
     let needs_secret = plan.provider.needs_secret();
     let receiver = manifest::receiver(&ReceiverOptions {
