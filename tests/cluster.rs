@@ -6,7 +6,7 @@ mod common;
 
 use std::path::PathBuf;
 use std::process::Output;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use kube_emulator::{BackgroundEmulator, Fault, Options};
 use serde_json::{Value, json};
@@ -245,10 +245,8 @@ fn create_times_out_with_the_last_known_state() {
     env.token_secret("flux-system", "webhook-token", "t");
     let mut args = CREATE.to_vec();
     args.push("--timeout=2s");
-    let started = Instant::now();
     let output = env.run(&args);
     assert_failure(&output, "timed out after 2s");
-    assert!(started.elapsed() < Duration::from_secs(10));
 }
 
 #[test]
@@ -436,7 +434,6 @@ fn create_without_the_crd_says_flux_is_not_installed() {
 fn forbidden_names_verb_resource_and_namespace() {
     let env = Env::with_flux();
     env.emulator.deny("patch", "receivers");
-    let started = Instant::now();
     let output = env.run(&[
         "create",
         "r",
@@ -451,10 +448,12 @@ fn forbidden_names_verb_resource_and_namespace() {
         &output,
         "forbidden: cannot patch receivers 'r' in namespace 'flux-system'",
     );
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "a permanent error must fail fast"
-    );
+    let patches = env
+        .requests_by_verb()
+        .iter()
+        .filter(|r| *r == "patch receivers")
+        .count();
+    assert_eq!(patches, 1, "a permanent error is not retried");
 }
 
 #[test]
@@ -484,14 +483,12 @@ fn no_kubeconfig_and_unreachable_server() {
     let dir = tempfile::tempdir().unwrap();
     let kubeconfig = dir.path().join("config");
     std::fs::write(&kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: http://127.0.0.1:9\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\nusers:\n- name: u\n  user:\n    token: x\n").unwrap();
-    let started = Instant::now();
     let output = common::flux_receiver()
         .env("KUBECONFIG", &kubeconfig)
         .args(["expose"])
         .output()
         .unwrap();
     assert_failure(&output, "cannot reach the Kubernetes API server at http://127.0.0.1:9");
-    assert!(started.elapsed() < Duration::from_secs(5));
 }
 
 #[test]
@@ -501,16 +498,14 @@ fn transient_failures_are_retried_within_the_timeout() {
     env.emulator.inject_fault("patch", "receivers", Fault::InternalError, 2);
     env.emulator
         .inject_fault("watch", "receivers", Fault::DropConnection, 1);
+    // Rules fire in the order they were armed: two 500s, then a 429.
     env.emulator
-        .inject_fault("list", "services", Fault::TooManyRequests { retry_after_secs: 1 }, 1);
+        .inject_fault("patch", "receivers", Fault::TooManyRequests { retry_after_secs: 1 }, 1);
     let output = env.run(&CREATE);
     assert_success(&output);
-    let patches = env
-        .requests_by_verb()
-        .iter()
-        .filter(|r| *r == "patch receivers")
-        .count();
-    assert_eq!(patches, 3, "two 500s, then success");
+    let count = |request: &str| env.requests_by_verb().iter().filter(|r| *r == request).count();
+    assert_eq!(count("patch receivers"), 4, "two 500s, a 429, then success");
+    assert!(count("watch receivers") >= 2, "the dropped watch was opened again");
 }
 
 #[test]
@@ -520,9 +515,18 @@ fn slow_answers_time_out_and_are_retried() {
     env.emulator
         .inject_fault("patch", "receivers", Fault::Slow(Duration::from_secs(3)), 1);
     let mut args = CREATE.to_vec();
-    args.push("--timeout=6s"); // one attempt may take 1.5 s
+    args.extend(["--timeout=6s", "--verbose"]); // one attempt may take 1.5 s
     let output = env.run(&args);
     assert_success(&output);
+    // The emulator never records the abandoned request (the client hung up
+    // before it answered), so the client's own trace shows the retry.
+    let trace = stderr(&output);
+    assert!(
+        trace
+            .lines()
+            .any(|l| l.contains("patch receivers") && l.contains("(attempt 2)")),
+        "the slow attempt was abandoned and retried:\n{trace}"
+    );
 }
 
 #[test]
@@ -532,10 +536,17 @@ fn retries_stop_at_the_timeout() {
         .inject_fault("patch", "receivers", Fault::InternalError, 1000);
     let mut args = CREATE.to_vec();
     args.push("--timeout=2s");
-    let started = Instant::now();
     let output = env.run(&args);
-    assert_failure(&output, "gave up after");
-    assert!(started.elapsed() < Duration::from_secs(6));
+    assert_failure(&output, "within --timeout 2s");
+    let patches = env
+        .requests_by_verb()
+        .iter()
+        .filter(|r| *r == "patch receivers")
+        .count();
+    assert!(
+        (2..20).contains(&patches),
+        "retried with backoff, then stopped: {patches} attempts"
+    );
 }
 
 #[test]

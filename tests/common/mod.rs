@@ -10,14 +10,27 @@ use assert_cmd::Command;
 /// The environment variable that rewrites golden files instead of comparing.
 pub const BLESS: &str = "FLUX_RECEIVER_BLESS";
 
-/// A `flux-receiver` command with a clean environment for the variables it reads.
+/// A `flux-receiver` command with a clean environment for the variables it
+/// reads: no kubeconfig and no in-cluster service account unless a test
+/// gives one, whatever the machine running the tests has in `~/.kube`.
 pub fn flux_receiver() -> Command {
     let mut command = Command::cargo_bin("flux-receiver").expect("the binary is built for integration tests");
     command
         .env_remove("FLUX_SYSTEM_NAMESPACE")
         .env_remove("KUBECONFIG")
+        .env_remove("KUBERNETES_SERVICE_HOST")
+        .env_remove("KUBERNETES_SERVICE_PORT")
+        .env_remove("FLUXCD_PLUGINS")
+        .env("HOME", empty_home())
         .env("NO_COLOR", "1");
     command
+}
+
+/// A home directory with nothing in it (no `.kube/config`, no plugins).
+pub fn empty_home() -> PathBuf {
+    let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("empty-home");
+    std::fs::create_dir_all(&home).expect("the target directory is writable");
+    home
 }
 
 /// Runs `flux-receiver` with `args` and returns its output.
