@@ -340,3 +340,79 @@ fn list_pages_through_many_receivers_with_few_requests() {
     );
     assert!(requests.len() <= 10, "{requests:?}");
 }
+
+/// An emulator whose controller never gets round to reconciling, so each
+/// Receiver shows exactly the status the test wrote.
+fn frozen() -> Env {
+    let emulator = BackgroundEmulator::start(Options {
+        controller_delay: Duration::from_secs(600),
+        ..Options::default()
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    emulator.write_kubeconfig(&kubeconfig).unwrap();
+    Env {
+        emulator,
+        kubeconfig,
+        dir,
+    }
+}
+
+#[test]
+fn rows_for_unreconciled_receivers_other_secret_types_and_tokenless_secrets() {
+    let env = frozen();
+    let e = &env.emulator;
+    // Never reconciled: flux shows READY False, "waiting to be reconciled".
+    e.put_object(receiver("flux-system", "fresh", "github", "fresh-token", json!({})));
+    e.put_object(secret("flux-system", "fresh-token", "t", json!({})));
+    // A token Secret that is not Opaque is still found.
+    let mut typed = receiver("flux-system", "typed", "gitlab", "typed-token", json!({}));
+    let served = receiver::webhook_path("t2", "typed", "flux-system");
+    typed["status"] = json!({"webhookPath": served,
+        "conditions": [{"type": "Ready", "status": "True", "reason": "Succeeded",
+                        "message": format!("Receiver initialized for path: {served}"),
+                        "lastTransitionTime": "2026-01-01T00:00:00Z"}]});
+    e.put_object(typed);
+    let mut typed_secret = secret("flux-system", "typed-token", "t2", json!({}));
+    typed_secret["type"] = json!("example.com/webhook-token");
+    e.put_object(typed_secret);
+    // A Secret without a token.
+    e.put_object(receiver("flux-system", "tokenless", "generic", "empty-token", json!({})));
+    e.put_object(json!({"apiVersion": "v1", "kind": "Secret",
+                        "metadata": {"name": "empty-token", "namespace": "flux-system"},
+                        "stringData": {"other": "x"}}));
+
+    let status = env.ok(&["list", "-o", "status"]);
+    let fresh = status.lines().find(|l| l.starts_with("fresh ")).unwrap();
+    assert!(fresh.contains("False") && fresh.ends_with("waiting to be reconciled"), "{status}");
+
+    let output = env.run(&["list", "-o", "json"]);
+    assert!(output.status.success());
+    let rows: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let row = |name: &str| rows.as_array().unwrap().iter().find(|r| r["name"] == name).unwrap().clone();
+    assert_eq!(row("typed")["problem"], Value::Null, "a non-Opaque Secret is not missing");
+    assert_eq!(row("tokenless")["problem"]["kind"], "tokenMissing");
+    let stderr = String::from_utf8(env.run(&["list"]).stderr).unwrap();
+    assert!(
+        stderr.contains(
+            "flux-system/tokenless: Secret 'empty-token' has no 'token' key, so the Receiver has no hook; \
+             add one with `flux-receiver secret empty-token --type generic -n flux-system`"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn fixes_below_the_table_name_the_type_the_namespace_and_resume_for_a_suspended_receiver() {
+    let env = fixture();
+    let stderr = String::from_utf8(env.run(&["list", "-A"]).stderr).unwrap();
+    assert!(
+        stderr.contains("create it with `flux-receiver secret gitlab-token --type gitlab -n flux-system`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("it is suspended: `flux-receiver resume drifted -n team-a` applies it"),
+        "{stderr}"
+    );
+}

@@ -41,6 +41,36 @@ pub fn from_secret(secret: &Secret) -> Option<WebhookBase> {
     })
 }
 
+/// `--hostname` as a base URL.
+pub fn from_hostname(host: &str) -> WebhookBase {
+    WebhookBase {
+        url: host.to_string(),
+        source: "--hostname".into(),
+    }
+}
+
+/// The base URL for one Receiver's hook, in the documented order:
+/// `--hostname`, the token Secret's annotation, then what the cluster
+/// exposes (looked up only when neither of the first two gives one).
+pub async fn resolve(
+    cluster: &Cluster,
+    hostname: Option<&str>,
+    secret: Option<&Secret>,
+    flux_namespace: &str,
+    sources: Sources,
+) -> Option<WebhookBase> {
+    if let Some(base) = pick(hostname, secret.and_then(from_secret)) {
+        return Some(base);
+    }
+    discover(cluster, flux_namespace, sources).await
+}
+
+/// The first two steps of [`resolve`], for callers (like `list`) that look
+/// up the cluster's address once for many Receivers.
+pub fn pick(hostname: Option<&str>, secret_base: Option<WebhookBase>) -> Option<WebhookBase> {
+    hostname.map(from_hostname).or(secret_base)
+}
+
 /// Whether a Service routes to the notification-controller's webhook port;
 /// returns that port entry.
 pub fn webhook_port(service: &Service) -> Option<&k8s_openapi::api::core::v1::ServicePort> {

@@ -69,7 +69,8 @@ pub struct ReceiverRow {
     /// `spec.type`.
     #[serde(rename = "type")]
     pub type_: String,
-    /// The Ready condition's status: True, False or Unknown.
+    /// The Ready condition's status: True, False or Unknown (False before the
+    /// controller's first reconciliation, as flux shows it).
     pub ready: String,
     /// `spec.suspend`.
     pub suspended: bool,
@@ -142,10 +143,7 @@ pub async fn gather(cluster: &Cluster, query: &Query<'_>) -> CliResult<Inventory
         }
     };
     let cluster_base = match query.hostname {
-        Some(host) => Some(WebhookBase {
-            url: host.to_string(),
-            source: "--hostname".into(),
-        }),
+        Some(host) => Some(address::from_hostname(host)),
         None if rows.is_empty() => None,
         None => address::discover(cluster, query.flux_namespace, address::Sources::ServicesAndRoutes).await,
     };
@@ -181,19 +179,41 @@ async fn secret_facts(
     list::for_each(cluster, &api, &action, &params, |secret: Secret| {
         let key = (secret.namespace().unwrap_or_default(), secret.name_any());
         if wanted.contains(&key) {
-            let token = crate::commands::secret::token_of(&secret);
-            facts.insert(
-                key,
-                SecretFacts {
-                    token,
-                    base: address::from_secret(&secret),
-                },
-            );
+            facts.insert(key, SecretFacts::of(&secret));
         }
     })
     .await?;
+    // A token Secret of another type is rare but valid: the few referenced
+    // Secrets the list did not return are read one by one, so only a truly
+    // missing Secret is reported missing.
+    let unseen: Vec<&(String, String)> = wanted.iter().filter(|key| !facts.contains_key(*key)).collect();
+    for (namespace, name) in unseen.into_iter().take(MAX_SINGLE_SECRET_READS) {
+        let api: Api<Secret> = Api::namespaced(cluster.client.clone(), namespace);
+        let action = Action::object("get", "secrets", namespace, name);
+        if let Some(secret) = cluster.call(&action, || api.get_opt(name)).await? {
+            facts.insert((namespace.clone(), name.clone()), SecretFacts::of(&secret));
+        }
+    }
     Ok(facts)
 }
+
+/// How many referenced Secrets missing from the Opaque list are read one by
+/// one before the rest are simply reported missing: the request count stays
+/// bounded when many Receivers point at Secrets that do not exist.
+const MAX_SINGLE_SECRET_READS: usize = 50;
+
+impl SecretFacts {
+    fn of(secret: &Secret) -> SecretFacts {
+        SecretFacts {
+            token: crate::commands::secret::token_of(secret),
+            base: address::from_secret(secret),
+        }
+    }
+}
+
+/// READY and MESSAGE for a Receiver without a Ready condition, as flux's
+/// `statusAndMessage` prints them.
+const NOT_RECONCILED: (&str, &str) = ("False", "waiting to be reconciled");
 
 /// The row as far as the Receiver alone tells it.
 fn base_row(receiver: &Receiver) -> ReceiverRow {
@@ -205,10 +225,11 @@ fn base_row(receiver: &Receiver) -> ReceiverRow {
         name: receiver.name_any(),
         type_: receiver.spec.type_.clone(),
         // As `flux get receivers` shows it: the condition as the controller
-        // last wrote it (a suspended Receiver keeps its last verdict).
-        ready: condition.map_or("Unknown", |c| c.status.as_str()).to_string(),
+        // last wrote it (a suspended Receiver keeps its last verdict), and
+        // flux's own words for a Receiver the controller has not seen yet.
+        ready: condition.map_or(NOT_RECONCILED.0, |c| c.status.as_str()).to_string(),
         suspended: receiver.spec.is_suspended(),
-        message: condition.map(|c| c.message.clone()).unwrap_or_default(),
+        message: condition.map_or(NOT_RECONCILED.1, |c| c.message.as_str()).to_string(),
         events: receiver.spec.events.clone(),
         resources: receiver
             .spec
@@ -257,12 +278,9 @@ fn finish_row(
         (None, _, _) if row.type_ == receiver::ProviderType::GenericOidc.as_str() => drift(""),
         _ => None,
     };
-    // --hostname overrides; else the Secret's own annotation; else the cluster's address.
-    let secret_base = if hostname_given {
-        None
-    } else {
-        facts.and_then(|f| f.base.as_ref())
-    };
+    // --hostname overrides (it is `cluster_base` then); else the Secret's
+    // own annotation; else the cluster's address.
+    let secret_base = facts.and_then(|f| f.base.as_ref()).filter(|_| !hostname_given);
     let base = secret_base.or(cluster_base);
     row.url = row
         .webhook_path

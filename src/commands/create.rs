@@ -105,22 +105,23 @@ async fn webhook_base(
     args: &CreateArgs,
     namespace: &str,
 ) -> Option<WebhookBase> {
-    if let Some(host) = &args.hostname {
-        return Some(WebhookBase {
-            url: host.clone(),
-            source: "--hostname".into(),
-        });
-    }
-    if let Some(secret_name) = &args.secret_ref {
-        let secrets: Api<Secret> = Api::namespaced(cluster.client.clone(), namespace);
-        let action = Action::object("get", "secrets", namespace, secret_name);
-        if let Ok(Some(secret)) = cluster.call(&action, || secrets.get_opt(secret_name)).await
-            && let Some(base) = address::from_secret(&secret)
-        {
-            return Some(base);
+    // The Secret is read only when --hostname does not already decide.
+    let secret = match (&args.hostname, &args.secret_ref) {
+        (None, Some(secret_name)) => {
+            let secrets: Api<Secret> = Api::namespaced(cluster.client.clone(), namespace);
+            let action = Action::object("get", "secrets", namespace, secret_name);
+            cluster.call(&action, || secrets.get_opt(secret_name)).await.ok().flatten()
         }
-    }
-    address::discover(cluster, &global.flux_namespace, address::Sources::Services).await
+        _ => None,
+    };
+    address::resolve(
+        cluster,
+        args.hostname.as_deref(),
+        secret.as_ref(),
+        &global.flux_namespace,
+        address::Sources::Services,
+    )
+    .await
 }
 
 fn print_ready(namespace: &str, name: &str, path: &str, base: Option<&WebhookBase>) -> CliResult {

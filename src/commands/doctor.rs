@@ -138,10 +138,7 @@ async fn check_exposure(
 ) -> Option<WebhookBase> {
     if let Some(host) = &args.hostname {
         report.add(Verdict::Pass, format!("webhook address given: {host}"), None);
-        return Some(WebhookBase {
-            url: host.clone(),
-            source: "--hostname".into(),
-        });
+        return Some(address::from_hostname(host));
     }
     match address::discover(cluster, &global.flux_namespace, Sources::ServicesAndRoutes).await {
         Some(base) => {

@@ -7,7 +7,7 @@ use receiver::api::Readiness;
 use receiver::{Receiver, ResourceKind, webhook_path, webhook_url};
 
 use crate::cli::{GetArgs, GlobalArgs};
-use crate::cluster::address::{self, WebhookBase};
+use crate::cluster::address;
 use crate::cluster::error::Action;
 use crate::cluster::{Cluster, flux_objects};
 use crate::commands::{block_on, list, secret::token_of};
@@ -95,15 +95,9 @@ async fn detail(global: &GlobalArgs, args: &GetArgs, name: &str) -> CliResult {
     let ready = matches!(receiver.readiness(), Readiness::Ready { .. });
     if let Some(path) = status.webhook_path.as_deref().filter(|p| !p.is_empty()) {
         lines.push(("Webhook path", path.to_string()));
-        let base = match &args.list.hostname {
-            Some(host) => Some(WebhookBase {
-                url: host.clone(),
-                source: "--hostname".into(),
-            }),
-            None => match secret_base {
-                Some(base) => Some(base),
-                None => address::discover(&cluster, &global.flux_namespace, address::Sources::ServicesAndRoutes).await,
-            },
+        let base = match address::pick(args.list.hostname.as_deref(), secret_base) {
+            Some(base) => Some(base),
+            None => address::discover(&cluster, &global.flux_namespace, address::Sources::ServicesAndRoutes).await,
         };
         match base {
             Some(base) => lines.push((

@@ -130,30 +130,30 @@ pub fn render(rows: &[ReceiverRow], format: OutputFormat, all_namespaces: bool, 
 fn columns(format: OutputFormat, all_namespaces: bool, multi_context: bool, problems: bool) -> Vec<Column> {
     let mut columns = Vec::new();
     if multi_context {
-        columns.push(Column::wrapping("CONTEXT"));
+        columns.push(Column::whole("CONTEXT"));
     }
     if all_namespaces || multi_context {
-        columns.push(Column::wrapping("NAMESPACE"));
+        columns.push(Column::whole("NAMESPACE"));
     }
-    columns.push(Column::wrapping("NAME"));
+    columns.push(Column::whole("NAME"));
     match format {
         OutputFormat::Status => columns.extend([
-            Column::wrapping("SUSPENDED"),
-            Column::wrapping("READY"),
+            Column::whole("SUSPENDED"),
+            Column::whole("READY"),
             Column::wrapping("MESSAGE"),
         ]),
         OutputFormat::Wide => columns.extend([
-            Column::wrapping("TYPE"),
-            Column::wrapping("READY"),
-            Column::wrapping("SUSPENDED"),
-            Column::wrapping("SECRET"),
+            Column::whole("TYPE"),
+            Column::whole("READY"),
+            Column::whole("SUSPENDED"),
+            Column::whole("SECRET"),
             Column::wrapping("EVENTS"),
             Column::wrapping("RESOURCES"),
             Column::whole("URL"),
         ]),
         _ => columns.extend([
-            Column::wrapping("TYPE"),
-            Column::wrapping("READY"),
+            Column::whole("TYPE"),
+            Column::whole("READY"),
             Column::whole("URL"),
         ]),
     }
@@ -204,17 +204,33 @@ fn explain_problems(rows: &[ReceiverRow]) {
     for row in rows {
         let Some(problem) = &row.problem else { continue };
         let who = format!("{}/{}", row.namespace, row.name);
+        let create_secret = |secret: &str| {
+            format!(
+                "`flux-receiver secret {secret} --type {} -n {}`",
+                row.type_, row.namespace
+            )
+        };
         let text = match problem {
             Problem::SecretMissing { secret } => format!(
-                "{who}: Secret '{secret}' does not exist, so the Receiver has no hook; create it with `flux-receiver secret {secret}`"
+                "{who}: Secret '{secret}' does not exist, so the Receiver has no hook; create it with {}",
+                create_secret(secret)
             ),
-            Problem::TokenMissing { secret } => format!("{who}: Secret '{secret}' has no 'token' key"),
-            Problem::Drift { served, expected } => format!(
-                "{who}: the controller still serves {served}, but the Secret's token now yields {expected}; \
-                 once the Receiver reconciles the old URL stops working: update the provider's webhook \
-                 (`flux-receiver reconcile {}` applies it now)",
-                row.name
+            Problem::TokenMissing { secret } => format!(
+                "{who}: Secret '{secret}' has no 'token' key, so the Receiver has no hook; add one with {}",
+                create_secret(secret)
             ),
+            Problem::Drift { served, expected } => {
+                // A suspended Receiver is not reconciled until it is resumed.
+                let apply_now = if row.suspended {
+                    format!("it is suspended: `flux-receiver resume {} -n {}` applies it", row.name, row.namespace)
+                } else {
+                    format!("`flux-receiver reconcile {} -n {}` applies it now", row.name, row.namespace)
+                };
+                format!(
+                    "{who}: the controller still serves {served}, but the Secret's token now yields {expected}; \
+                     once the Receiver reconciles the old URL stops working: update the provider's webhook ({apply_now})"
+                )
+            }
         };
         progress::warn(&text);
     }

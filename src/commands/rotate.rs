@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::cli::{GlobalArgs, RotateArgs};
 use crate::cluster::Cluster;
-use crate::cluster::address::{self, Sources, WebhookBase};
+use crate::cluster::address::{self, Sources};
 use crate::cluster::error::Action;
 use crate::cluster::wait::{WaitEnd, watch_until};
 use crate::commands::{block_on, secret::token_of};
@@ -87,16 +87,14 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
         .filter(|r| r.spec.secret_ref.as_ref().is_some_and(|s| s.name == secret_name) && r.name_any() != name)
         .map(|r| r.name_any())
         .collect();
-    let base = match &args.hostname {
-        Some(host) => Some(WebhookBase {
-            url: host.clone(),
-            source: "--hostname".into(),
-        }),
-        None => match address::from_secret(&secret) {
-            Some(base) => Some(base),
-            None => address::discover(&cluster, &global.flux_namespace, Sources::ServicesAndRoutes).await,
-        },
-    };
+    let base = address::resolve(
+        &cluster,
+        args.hostname.as_deref(),
+        Some(&secret),
+        &global.flux_namespace,
+        Sources::ServicesAndRoutes,
+    )
+    .await;
     let show = |path: &str| base.as_ref().map_or(path.to_string(), |b| webhook_url(&b.url, path));
     let old_path = receiver
         .status

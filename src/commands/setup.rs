@@ -228,10 +228,7 @@ async fn apply(
             "Secret {}/{} {}",
             ensured.options.namespace, ensured.options.name, ensured.verb
         ));
-        secret_base = ensured.options.hostname.clone().map(|url| WebhookBase {
-            url,
-            source: "--hostname".into(),
-        });
+        secret_base = ensured.options.hostname.as_deref().map(address::from_hostname);
         token = Some(ensured.options.token);
     }
     create::apply_receiver(&cluster, receiver)

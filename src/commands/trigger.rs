@@ -14,7 +14,7 @@ use receiver::{ProviderType, Receiver, webhook_url};
 
 use crate::cli::{GlobalArgs, TriggerArgs};
 use crate::cluster::Cluster;
-use crate::cluster::address::{self, WebhookBase};
+use crate::cluster::address;
 use crate::cluster::error::Action;
 use crate::commands::{block_on, secret::token_of};
 use crate::error::{CliError, CliResult};
@@ -136,18 +136,14 @@ async fn resolve(global: &GlobalArgs, args: &TriggerArgs, token: Option<String>)
                         "Receiver {namespace}/{name} has no webhook path yet (is it ready?)"
                     ))
                 })?;
-            let base = match &args.hostname {
-                Some(host) => Some(WebhookBase {
-                    url: host.clone(),
-                    source: "--hostname".into(),
-                }),
-                None => match secret.as_ref().and_then(address::from_secret) {
-                    Some(base) => Some(base),
-                    None => {
-                        address::discover(&cluster, &global.flux_namespace, address::Sources::ServicesAndRoutes).await
-                    }
-                },
-            };
+            let base = address::resolve(
+                &cluster,
+                args.hostname.as_deref(),
+                secret.as_ref(),
+                &global.flux_namespace,
+                address::Sources::ServicesAndRoutes,
+            )
+            .await;
             let base = base.ok_or_else(|| {
                 CliError::failure(format!(
                     "no address is known for the hook {path}: pass --url or --hostname, or expose it with `flux-receiver expose`"

@@ -28,17 +28,61 @@ impl Column {
     }
 }
 
-/// Renders `rows` under `columns`, ending with a newline.
+/// How wide a table may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Width {
+    /// A terminal this many columns wide: prose columns wrap to fit.
+    Terminal(u16),
+    /// Piped: never wrapped, one row per line.
+    Unbounded,
+}
+
+impl Width {
+    /// The width of stdout: `$COLUMNS` or the terminal's size when stdout is
+    /// a terminal, else unbounded.
+    pub fn of_stdout() -> Width {
+        if !stdout_is_terminal() {
+            return Width::Unbounded;
+        }
+        let columns = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok());
+        match columns.or_else(|| Table::new().width()) {
+            Some(width) => Width::Terminal(width),
+            None => Width::Unbounded,
+        }
+    }
+}
+
+/// Prose columns never shrink below this on a narrow terminal: the table
+/// then runs past the edge (the terminal wraps the line) rather than
+/// breaking a message one letter per line.
+const MIN_WRAP_WIDTH: u16 = 20;
+
+/// Renders `rows` under `columns` for stdout, ending with a newline.
 pub fn render(columns: &[Column], rows: &[Vec<String>]) -> String {
+    render_to(columns, rows, Width::of_stdout(), use_colour())
+}
+
+/// Renders `rows` under `columns` at `width`, coloured or not.
+pub fn render_to(columns: &[Column], rows: &[Vec<String>], width: Width, colour: bool) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
     let mut table = Table::new();
     table.load_style(comfy_table::presets::NOTHING);
-    let colour = use_colour();
-    if stdout_is_terminal() {
-        table.set_content_arrangement(ContentArrangement::Dynamic);
-    } else {
-        table
-            .force_no_tty()
-            .set_content_arrangement(ContentArrangement::Disabled);
+    match width {
+        Width::Terminal(width) => {
+            table
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(width);
+        }
+        Width::Unbounded => {
+            table
+                .force_no_tty()
+                .set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    if colour {
+        table.enforce_styling();
     }
     table.set_header(columns.iter().map(|c| Cell::new(c.header)).collect::<Vec<_>>());
     let ready_column = columns.iter().position(|c| c.header == "READY");
@@ -53,17 +97,29 @@ pub fn render(columns: &[Column], rows: &[Vec<String>]) -> String {
         }));
     }
     let last = columns.len().saturating_sub(1);
+    let fitting = matches!(width, Width::Terminal(_));
     for (index, column) in table.column_iter_mut().enumerate() {
         column.set_padding((0, if index == last { 0 } else { 3 }));
-        if columns.get(index).is_some_and(|c| c.no_wrap) {
-            column.set_constraint(ColumnConstraint::ContentWidth);
+        if !fitting {
+            continue;
         }
+        let whole = columns.get(index).is_some_and(|c| c.no_wrap);
+        column.set_constraint(if whole {
+            ColumnConstraint::ContentWidth
+        } else {
+            // Never wider than the content needs, never narrower than readable.
+            let widest = rows
+                .iter()
+                .filter_map(|row| row.get(index))
+                .map(|text| text.chars().count())
+                .chain(columns.get(index).map(|c| c.header.len()))
+                .max()
+                .unwrap_or(0);
+            let floor = u16::try_from(widest).unwrap_or(u16::MAX).min(MIN_WRAP_WIDTH);
+            ColumnConstraint::LowerBoundary(comfy_table::Width::Fixed(floor))
+        });
     }
-    let mut text: String = table.lines().map(|line| line.trim_end().to_string() + "\n").collect();
-    if rows.is_empty() {
-        text.clear();
-    }
-    text
+    table.lines().map(|line| line.trim_end().to_string() + "\n").collect()
 }
 
 #[cfg(test)]
@@ -81,5 +137,32 @@ mod tests {
             &[vec!["a".into(), "True".into(), "http://x/hook/1".into()]],
         );
         assert_eq!(text, "NAME   READY   URL\na      True    http://x/hook/1\n");
+    }
+
+    /// A narrow terminal wraps the prose column only: names and URLs stay
+    /// whole, so a URL can be copied from one line.
+    #[test]
+    fn a_narrow_terminal_wraps_prose_and_never_names_or_urls() {
+        let url = "http://203.0.113.7/hook/5b2c0b2b9bd2b3d8e1c9a3d7b1f4a6e2c8d0f3a5b7c9e1d3f5a7b9c1d3e5f7a9";
+        let message = "Receiver initialized for path: /hook/5b2c0b2b9bd2b3d8e1c9a3d7b1f4a6e2 and more words";
+        let columns = [
+            Column::whole("NAME"),
+            Column::whole("URL"),
+            Column::wrapping("MESSAGE"),
+        ];
+        let rows = [vec!["github-receiver".to_string(), url.to_string(), message.to_string()]];
+        let text = render_to(&columns, &rows, Width::Terminal(140), false);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines.len() > 2, "the message wraps at 140 columns:\n{text}");
+        assert!(lines[1].starts_with("github-receiver   ") && lines[1].contains(url), "{text}");
+        // On a very narrow terminal the message keeps a readable width and
+        // the line runs past the edge instead.
+        let text = render_to(&columns, &rows, Width::Terminal(60), false);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[1].starts_with("github-receiver   ") && lines[1].contains(url), "{text}");
+        assert!(lines.iter().skip(1).all(|l| l.len() > 20), "no one-letter wrapping:\n{text}");
+        // Piped, nothing wraps.
+        let text = render_to(&columns, &rows, Width::Unbounded, false);
+        assert_eq!(text.lines().count(), 2, "{text}");
     }
 }
