@@ -201,7 +201,7 @@ pub struct ListArgs {
     #[arg(long, value_name = "HOST", value_parser = parse_hostname)]
     pub hostname: Option<String>,
 
-    /// Query every context in the kubeconfig
+    /// Query every context in the kubeconfig (each cluster gets at most 20s, or --timeout if shorter)
     #[arg(long)]
     pub all_contexts: bool,
 }

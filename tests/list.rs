@@ -246,6 +246,37 @@ fn several_contexts_with_one_unreachable() {
         stderr.contains("context down: cannot reach the Kubernetes API server"),
         "{stderr}"
     );
+
+    // A cluster that accepts the connection and never answers is reported
+    // once its time is up; the others are shown.
+    let hung = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let hung_server = format!("http://{}", hung.local_addr().unwrap());
+    let text = std::fs::read_to_string(&kubeconfig)
+        .unwrap()
+        .replace("http://127.0.0.1:9", &hung_server);
+    std::fs::write(&kubeconfig, text).unwrap();
+    let output = common::flux_receiver()
+        .env("KUBECONFIG", &kubeconfig)
+        .args(["list", "-A", "--context", "up", "--context", "down", "--timeout", "3s"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("up ")).count(), 4, "{stdout}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("context down: "), "{stderr}");
+    drop(hung);
+
+    // A context the kubeconfig does not have is a usage error, not a warning.
+    let output = common::flux_receiver()
+        .env("KUBECONFIG", &kubeconfig)
+        .args(["list", "--context", "up", "--context", "upp"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("'upp' for '--context <CONTEXT>'"), "{stderr}");
+    assert!(output.stdout.is_empty());
 }
 
 #[test]
@@ -292,9 +323,42 @@ fn suspend_resume_reconcile_delete() {
 #[test]
 fn reconcile_of_a_suspended_receiver_says_so() {
     let env = fixture();
+    let before = env.receiver("team-a", "paused");
     let output = env.run(&["reconcile", "paused", "-n", "team-a"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("suspended"));
+    // Checked before writing, as flux does: nothing was annotated.
+    assert_eq!(
+        env.receiver("team-a", "paused")["metadata"]["resourceVersion"],
+        before["metadata"]["resourceVersion"]
+    );
+}
+
+#[test]
+fn export_keeps_labels_and_annotations_and_says_when_nothing_is_there() {
+    let env = fixture();
+    env.ok(&["reconcile", "github-receiver", "--timeout", "10s"]);
+    let exported = env.ok(&["export", "github-receiver"]);
+    assert!(
+        exported.starts_with("---\napiVersion: notification.toolkit.fluxcd.io/v1\nkind: Receiver\n"),
+        "{exported}"
+    );
+    assert!(exported.contains("    reconcile.fluxcd.io/requestedAt: "), "{exported}");
+    assert!(exported.contains("    team: platform\n"), "{exported}");
+    assert!(
+        !exported.contains("status:") && !exported.contains("resourceVersion"),
+        "{exported}"
+    );
+
+    env.emulator
+        .put_object(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "empty"}}));
+    let output = env.run(&["export", "--all", "-n", "empty"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("no objects found in empty namespace"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]
@@ -378,20 +442,40 @@ fn rows_for_unreconciled_receivers_other_secret_types_and_tokenless_secrets() {
     typed_secret["type"] = json!("example.com/webhook-token");
     e.put_object(typed_secret);
     // A Secret without a token.
-    e.put_object(receiver("flux-system", "tokenless", "generic", "empty-token", json!({})));
+    e.put_object(receiver(
+        "flux-system",
+        "tokenless",
+        "generic",
+        "empty-token",
+        json!({}),
+    ));
     e.put_object(json!({"apiVersion": "v1", "kind": "Secret",
                         "metadata": {"name": "empty-token", "namespace": "flux-system"},
                         "stringData": {"other": "x"}}));
 
     let status = env.ok(&["list", "-o", "status"]);
     let fresh = status.lines().find(|l| l.starts_with("fresh ")).unwrap();
-    assert!(fresh.contains("False") && fresh.ends_with("waiting to be reconciled"), "{status}");
+    assert!(
+        fresh.contains("False") && fresh.ends_with("waiting to be reconciled"),
+        "{status}"
+    );
 
     let output = env.run(&["list", "-o", "json"]);
     assert!(output.status.success());
     let rows: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let row = |name: &str| rows.as_array().unwrap().iter().find(|r| r["name"] == name).unwrap().clone();
-    assert_eq!(row("typed")["problem"], Value::Null, "a non-Opaque Secret is not missing");
+    let row = |name: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        row("typed")["problem"],
+        Value::Null,
+        "a non-Opaque Secret is not missing"
+    );
     assert_eq!(row("tokenless")["problem"]["kind"], "tokenMissing");
     let stderr = String::from_utf8(env.run(&["list"]).stderr).unwrap();
     assert!(
@@ -415,4 +499,30 @@ fn fixes_below_the_table_name_the_type_the_namespace_and_resume_for_a_suspended_
         stderr.contains("it is suspended: `flux-receiver resume drifted -n team-a` applies it"),
         "{stderr}"
     );
+}
+
+#[test]
+fn get_with_a_name_honours_the_output_format_and_refuses_what_cannot_apply() {
+    let env = fixture();
+    let rows: Value = serde_json::from_str(&env.ok(&["get", "paused", "-n", "team-a", "-o", "json"])).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1);
+    assert_eq!(rows[0]["name"], "paused");
+    assert_eq!(rows[0]["suspended"], true);
+    let yaml = env.ok(&["get", "paused", "-n", "team-a", "-o", "yaml"]);
+    assert!(yaml.contains("name: paused\n"), "{yaml}");
+    let hosted = env.ok(&["get", "github-receiver", "--hostname", "hooks.example.org"]);
+    assert!(hosted.contains("https://hooks.example.org/hook/"), "{hosted}");
+
+    let missing = env.run(&["get", "nothing-here", "-o", "json"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("Receiver flux-system/nothing-here not found"));
+    for args in [
+        vec!["get", "paused", "-A"],
+        vec!["get", "paused", "-l", "team=platform"],
+        vec!["get", "paused", "--context", "a", "--context", "b"],
+    ] {
+        let output = env.run(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&output.stderr).lines().count(), 1, "{args:?}");
+    }
 }

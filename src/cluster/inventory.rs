@@ -20,6 +20,8 @@ use crate::error::CliResult;
 /// What to list.
 #[derive(Debug, Clone)]
 pub struct Query<'a> {
+    /// One Receiver by name, or `None` for all.
+    pub name: Option<&'a str>,
     /// One namespace, or `None` for all.
     pub namespace: Option<&'a str>,
     /// A label selector (`team=platform,env!=dev`).
@@ -116,6 +118,9 @@ pub async fn gather(cluster: &Cluster, query: &Query<'_>) -> CliResult<Inventory
     let mut params = ListParams::default();
     if let Some(selector) = query.selector {
         params = params.labels(selector);
+    }
+    if let Some(name) = query.name {
+        params = params.fields(&format!("metadata.name={name}"));
     }
     // Each object is reduced to its row as its page arrives, so memory
     // holds rows, never the Receivers themselves.

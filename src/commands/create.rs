@@ -110,7 +110,11 @@ async fn webhook_base(
         (None, Some(secret_name)) => {
             let secrets: Api<Secret> = Api::namespaced(cluster.client.clone(), namespace);
             let action = Action::object("get", "secrets", namespace, secret_name);
-            cluster.call(&action, || secrets.get_opt(secret_name)).await.ok().flatten()
+            cluster
+                .call(&action, || secrets.get_opt(secret_name))
+                .await
+                .ok()
+                .flatten()
         }
         _ => None,
     };

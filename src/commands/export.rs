@@ -34,27 +34,23 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> CliResult {
                 list::for_each(&cluster, &api, &action, &ListParams::default(), |r| receivers.push(r)).await?;
             }
         }
+        if receivers.is_empty() {
+            // flux export --all says the same of an empty namespace.
+            return Err(CliError::failure(format!("no objects found in {namespace} namespace")));
+        }
         let text: String = receivers.iter().map(|r| manifest::export(&clean(r))).collect();
         output::print(&text)
     })
 }
 
-/// Only what a user would write: name, namespace, labels, annotations
-/// (minus the reconcile request) and spec, as `flux export` keeps them.
+/// Only what a user would write: name, namespace, labels, annotations and
+/// spec, as `flux export` keeps them (labels and annotations verbatim, so a
+/// re-applied export round-trips; empty maps are left out).
 fn clean(receiver: &Receiver) -> Receiver {
     let spec: ReceiverSpec = receiver.spec.clone();
     let mut exported = Receiver::new(receiver.metadata.name.as_deref().unwrap_or_default(), spec);
     exported.metadata.namespace = receiver.metadata.namespace.clone();
     exported.metadata.labels = receiver.metadata.labels.clone().filter(|l| !l.is_empty());
-    exported.metadata.annotations = receiver
-        .metadata
-        .annotations
-        .clone()
-        .map(|mut a| {
-            a.remove(receiver::api::RECONCILE_REQUESTED_AT);
-            a.remove("kubectl.kubernetes.io/last-applied-configuration");
-            a
-        })
-        .filter(|a| !a.is_empty());
+    exported.metadata.annotations = receiver.metadata.annotations.clone().filter(|a| !a.is_empty());
     exported
 }

@@ -6,7 +6,7 @@ use kube::api::Api;
 use receiver::api::Readiness;
 use receiver::{Receiver, ResourceKind, webhook_path, webhook_url};
 
-use crate::cli::{GetArgs, GlobalArgs};
+use crate::cli::{GetArgs, GlobalArgs, OutputFormat};
 use crate::cluster::address;
 use crate::cluster::error::Action;
 use crate::cluster::{Cluster, flux_objects};
@@ -16,9 +16,28 @@ use crate::output;
 
 /// Runs `get`.
 pub fn run(global: &GlobalArgs, args: &GetArgs) -> CliResult {
-    match &args.name {
-        None => list::run(global, &args.list),
-        Some(name) => block_on(detail(global, args, name)),
+    let Some(name) = &args.name else {
+        return list::run(global, &args.list);
+    };
+    // As kubectl: a name picks one object in one namespace.
+    if args.list.all_namespaces {
+        return Err(CliError::usage(format!(
+            "invalid value '{name}' for '[NAME]': a Receiver cannot be retrieved by name across all namespaces (-A); pass -n"
+        )));
+    }
+    if let Some(selector) = &args.list.selector {
+        return Err(CliError::usage(format!(
+            "invalid value '{selector}' for '--selector <SELECTOR>': a name and a selector cannot be combined"
+        )));
+    }
+    let several_clusters = args.list.all_contexts || global.context.len() > 1;
+    match args.list.output {
+        // The detail view is one cluster's; the row formats work across several.
+        OutputFormat::Table if several_clusters => Err(CliError::usage(
+            "the detail view of `get NAME` reads one cluster: pass one --context, or -o wide|status|json|yaml for rows from several",
+        )),
+        OutputFormat::Table => block_on(detail(global, args, name)),
+        _ => list::run_for(global, &args.list, Some(name)),
     }
 }
 
@@ -76,7 +95,11 @@ async fn detail(global: &GlobalArgs, args: &GetArgs, name: &str) -> CliResult {
             };
             lines.push(("Secret", line));
         }
-        None => lines.push(("Secret", "none (generic-oidc)".into())),
+        None => {
+            // generic-oidc has no token: its path hashes the empty string.
+            expected_path = Some(webhook_path("", name, namespace));
+            lines.push(("Secret", "none (generic-oidc)".into()));
+        }
     }
     lines.push(("Suspended", receiver.spec.is_suspended().to_string()));
     if let Some(interval) = &receiver.spec.interval {

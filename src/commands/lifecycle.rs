@@ -83,15 +83,23 @@ pub fn reconcile(global: &GlobalArgs, args: &NameArgs) -> CliResult {
     block_on(async {
         let (cluster, api) = connect(global).await?;
         let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
+        // Like flux, check before writing: a suspended Receiver is left untouched.
+        let current = cluster
+            .call(&Action::object("get", "receivers", namespace, name), || {
+                api.get_opt(name)
+            })
+            .await?
+            .ok_or_else(|| CliError::failure(format!("Receiver {namespace}/{name} not found")))?;
+        if current.spec.is_suspended() {
+            return Err(CliError::failure(format!(
+                "Receiver {namespace}/{name} is suspended, so it will not reconcile; resume it first \
+                 (`flux-receiver resume {name} -n {namespace}`)"
+            )));
+        }
         progress::action(&format!("annotating Receiver {namespace}/{name} for reconciliation"));
         let requested_at = now();
         let patch = json!({"metadata": {"annotations": {RECONCILE_REQUESTED_AT: requested_at}}});
         let patched = merge_patch(&cluster, &api, namespace, name, patch).await?;
-        if patched.spec.is_suspended() {
-            return Err(CliError::failure(format!(
-                "Receiver {namespace}/{name} is suspended, so it will not reconcile; resume it first"
-            )));
-        }
         let reconciled = wait_for_reconcile(&cluster, &api, patched, &requested_at).await?;
         match reconciled.readiness() {
             Readiness::NotReady { reason, message } => Err(CliError::failure(format!(

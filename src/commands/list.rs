@@ -14,21 +14,53 @@ use crate::output;
 use crate::progress;
 use crate::render::table::{self, Column};
 
+/// How long one of several clusters may take before the others are shown
+/// without it (never longer than --timeout).
+const PER_CLUSTER_BUDGET: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// Runs `list`.
 pub fn run(global: &GlobalArgs, args: &ListArgs) -> CliResult {
+    run_for(global, args, None)
+}
+
+/// Runs `list`, or `get NAME -o FORMAT` when `name` is given: the same rows,
+/// only that Receiver's, and an error if no cluster has it.
+pub fn run_for(global: &GlobalArgs, args: &ListArgs, name: Option<&str>) -> CliResult {
     let contexts: Vec<Option<String>> = if args.all_contexts {
         cluster::context_names(global)?.into_iter().map(Some).collect()
     } else if global.context.is_empty() {
         vec![None]
     } else {
+        if global.context.len() > 1 {
+            // A typo is the user's mistake, not an unreachable cluster: say
+            // so before asking any cluster anything.
+            let known = cluster::context_names(global)?;
+            if let Some(unknown) = global.context.iter().find(|c| !known.contains(c)) {
+                return Err(CliError::usage(format!(
+                    "invalid value '{unknown}' for '--context <CONTEXT>': no such context in the kubeconfig"
+                )));
+            }
+        }
         global.context.iter().cloned().map(Some).collect()
     };
     let multi = contexts.len() > 1;
-    let results = block_on(join_all(
-        contexts
-            .iter()
-            .map(|context| gather_one(global, args, context.as_deref())),
-    ));
+    // With several clusters, one that accepts connections but never answers
+    // must not hold the others' rows for the whole --timeout.
+    let budget = if multi {
+        global.timeout.0.min(PER_CLUSTER_BUDGET)
+    } else {
+        global.timeout.0
+    };
+    let results = block_on(join_all(contexts.iter().map(|context| async move {
+        tokio::time::timeout(budget, gather_one(global, args, name, context.as_deref()))
+            .await
+            .unwrap_or_else(|_| {
+                Err(CliError::failure(format!(
+                    "no answer within {}",
+                    receiver::GoDuration(budget)
+                )))
+            })
+    })));
 
     let mut rows = Vec::new();
     let mut missing_address = false;
@@ -56,6 +88,14 @@ pub fn run(global: &GlobalArgs, args: &ListArgs) -> CliResult {
     }
     for failure in &failures {
         progress::warn(failure);
+    }
+    if let Some(name) = name
+        && rows.is_empty()
+    {
+        return Err(CliError::failure(format!(
+            "Receiver {}/{name} not found",
+            global.namespace
+        )));
     }
     output::print(&render(&rows, args.output, args.all_namespaces, multi))?;
     if rows.is_empty()
@@ -88,9 +128,15 @@ fn with_context(context: Option<&str>, text: &str) -> String {
     }
 }
 
-async fn gather_one(global: &GlobalArgs, args: &ListArgs, context: Option<&str>) -> CliResult<Inventory> {
+async fn gather_one(
+    global: &GlobalArgs,
+    args: &ListArgs,
+    name: Option<&str>,
+    context: Option<&str>,
+) -> CliResult<Inventory> {
     let cluster = Cluster::connect_to(global, context).await?;
     let query = Query {
+        name,
         namespace: (!args.all_namespaces).then_some(global.namespace.as_str()),
         selector: args.selector.as_deref(),
         hostname: args.hostname.as_deref(),
@@ -151,11 +197,7 @@ fn columns(format: OutputFormat, all_namespaces: bool, multi_context: bool, prob
             Column::wrapping("RESOURCES"),
             Column::whole("URL"),
         ]),
-        _ => columns.extend([
-            Column::whole("TYPE"),
-            Column::whole("READY"),
-            Column::whole("URL"),
-        ]),
+        _ => columns.extend([Column::whole("TYPE"), Column::whole("READY"), Column::whole("URL")]),
     }
     if problems && format != OutputFormat::Status {
         columns.push(Column::wrapping("ISSUE"));
@@ -222,9 +264,15 @@ fn explain_problems(rows: &[ReceiverRow]) {
             Problem::Drift { served, expected } => {
                 // A suspended Receiver is not reconciled until it is resumed.
                 let apply_now = if row.suspended {
-                    format!("it is suspended: `flux-receiver resume {} -n {}` applies it", row.name, row.namespace)
+                    format!(
+                        "it is suspended: `flux-receiver resume {} -n {}` applies it",
+                        row.name, row.namespace
+                    )
                 } else {
-                    format!("`flux-receiver reconcile {} -n {}` applies it now", row.name, row.namespace)
+                    format!(
+                        "`flux-receiver reconcile {} -n {}` applies it now",
+                        row.name, row.namespace
+                    )
                 };
                 format!(
                     "{who}: the controller still serves {served}, but the Secret's token now yields {expected}; \

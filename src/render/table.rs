@@ -145,22 +145,31 @@ mod tests {
     fn a_narrow_terminal_wraps_prose_and_never_names_or_urls() {
         let url = "http://203.0.113.7/hook/5b2c0b2b9bd2b3d8e1c9a3d7b1f4a6e2c8d0f3a5b7c9e1d3f5a7b9c1d3e5f7a9";
         let message = "Receiver initialized for path: /hook/5b2c0b2b9bd2b3d8e1c9a3d7b1f4a6e2 and more words";
-        let columns = [
-            Column::whole("NAME"),
-            Column::whole("URL"),
-            Column::wrapping("MESSAGE"),
-        ];
-        let rows = [vec!["github-receiver".to_string(), url.to_string(), message.to_string()]];
+        let columns = [Column::whole("NAME"), Column::whole("URL"), Column::wrapping("MESSAGE")];
+        let rows = [vec![
+            "github-receiver".to_string(),
+            url.to_string(),
+            message.to_string(),
+        ]];
         let text = render_to(&columns, &rows, Width::Terminal(140), false);
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines.len() > 2, "the message wraps at 140 columns:\n{text}");
-        assert!(lines[1].starts_with("github-receiver   ") && lines[1].contains(url), "{text}");
+        assert!(
+            lines[1].starts_with("github-receiver   ") && lines[1].contains(url),
+            "{text}"
+        );
         // On a very narrow terminal the message keeps a readable width and
         // the line runs past the edge instead.
         let text = render_to(&columns, &rows, Width::Terminal(60), false);
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines[1].starts_with("github-receiver   ") && lines[1].contains(url), "{text}");
-        assert!(lines.iter().skip(1).all(|l| l.len() > 20), "no one-letter wrapping:\n{text}");
+        assert!(
+            lines[1].starts_with("github-receiver   ") && lines[1].contains(url),
+            "{text}"
+        );
+        assert!(
+            lines.iter().skip(1).all(|l| l.len() > 20),
+            "no one-letter wrapping:\n{text}"
+        );
         // Piped, nothing wraps.
         let text = render_to(&columns, &rows, Width::Unbounded, false);
         assert_eq!(text.lines().count(), 2, "{text}");
