@@ -83,7 +83,7 @@ fn setup_does_the_seed_guide_and_converges() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("Content type  application/json") && stdout.contains("Events        ping, push"),
+        stdout.contains("Content type  application/json") && stdout.contains("Events        Just the push event"),
         "{stdout}"
     );
     assert!(!stdout.contains(&token), "the token is shown only with --show-token");
@@ -143,27 +143,30 @@ fn setup_names_the_failed_step_and_resumes() {
         text(&output.stderr)
     );
     let token = env.token("github-receiver");
-    // The Secret stays; a later run (here: a fresh emulator state is not
-    // needed) keeps its token.
-    let env2_output = env.run(
-        &[
-            "setup",
-            "github-receiver",
-            "--type",
-            "github",
-            "--resource",
-            "GitRepository/my-nginx",
-            "--yes",
-            "--export",
-        ],
-        "",
+    assert!(
+        env.emulator
+            .get_object(
+                "notification.toolkit.fluxcd.io/v1",
+                "receivers",
+                Some("flux-system"),
+                "github-receiver"
+            )
+            .is_none(),
+        "nothing after the failed step was written"
     );
-    assert!(env2_output.status.success());
-    assert_eq!(
-        env.token("github-receiver"),
-        token,
-        "--export changes nothing in the cluster"
+    // Once the permission is granted, a re-run resumes: the Secret (and its
+    // token) from the first run is kept, the rest is created.
+    env.emulator.allow("patch", "receivers");
+    let output = env.run(&SETUP, "");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("Secret flux-system/github-receiver unchanged"),
+        "{}",
+        text(&output.stderr)
     );
+    assert_eq!(env.token("github-receiver"), token);
+    let path = receiver::webhook_path(&token, "github-receiver", "flux-system");
+    assert!(text(&output.stdout).contains(&path), "{}", text(&output.stdout));
 }
 
 #[test]
@@ -298,4 +301,72 @@ fn doctor_without_flux() {
     let output = env.run(&["doctor"], "");
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output.stdout).contains("✗ Flux CRDs are not installed"));
+}
+
+#[test]
+fn setup_refuses_gcr_before_asking_anything() {
+    let env = Env::start(Options::default());
+    // No --resource either: the gcr refusal comes first, naming the flag.
+    let output = env.run(&["setup", "r", "--type", "gcr"], "");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("invalid value 'gcr' for '--type <TYPE>'"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn setup_with_a_hostname_still_exposes_and_every_secret_is_in_the_table() {
+    let env = Env::start(Options::default());
+    let output = env.run(
+        &[
+            "setup",
+            "nexus-receiver",
+            "--type",
+            "nexus",
+            "--resource",
+            "GitRepository/my-nginx",
+            "--hostname",
+            "flux.example.com",
+            "--yes",
+        ],
+        "",
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains("Payload URL   https://flux.example.com/hook/"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Secret Key    (hidden; re-run with --show-token"),
+        "{stdout}"
+    );
+    assert!(
+        env.emulator
+            .get_object("v1", "services", Some("flux-system"), "receiver")
+            .is_some(),
+        "--hostname names the URL; the Service still reaches the controller"
+    );
+}
+
+#[test]
+fn setup_warns_that_a_cluster_ip_is_not_reachable_from_outside() {
+    let env = Env::start(Options::default());
+    let output = env.run(
+        &[
+            "setup",
+            "github-receiver",
+            "--type",
+            "github",
+            "--resource",
+            "GitRepository/my-nginx",
+            "--service-type",
+            "ClusterIP",
+            "--yes",
+        ],
+        "",
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("reachable only from inside the cluster"), "{stderr}");
 }

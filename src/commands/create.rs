@@ -69,10 +69,17 @@ pub(crate) async fn apply_receiver(cluster: &Cluster, receiver: &Receiver) -> Cl
 /// Applies `receiver` and waits until the controller reports the new
 /// generation Ready; returns the webhook path, or the controller's reason.
 pub(crate) async fn apply_and_wait(cluster: &Cluster, receiver: &Receiver) -> CliResult<String> {
-    let namespace = receiver.metadata.namespace.as_deref().unwrap_or_default();
-    let name = receiver.metadata.name.as_deref().unwrap_or_default();
     let applied = apply_receiver(cluster, receiver).await?;
-    let api: Api<Receiver> = Api::namespaced(cluster.client.clone(), namespace);
+    wait_ready(cluster, applied).await
+}
+
+/// Waits, from the server's answer to an apply, until the controller
+/// reports that generation Ready; returns the webhook path, or the
+/// controller's reason.
+pub(crate) async fn wait_ready(cluster: &Cluster, applied: Receiver) -> CliResult<String> {
+    let namespace = applied.metadata.namespace.clone().unwrap_or_default();
+    let name = applied.metadata.name.clone().unwrap_or_default();
+    let api: Api<Receiver> = Api::namespaced(cluster.client.clone(), &namespace);
     let waiting = Waiting::start(&format!("waiting for Receiver {namespace}/{name} to become ready"));
     let verdict = watch_until(cluster, &api, "receivers", applied, |r| match r.readiness() {
         Readiness::Pending => None,

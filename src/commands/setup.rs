@@ -62,11 +62,6 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs) -> CliResult {
         port: 80,
         target_port: manifest::WEBHOOK_PORT,
     });
-    if plan.provider == ProviderType::Gcr {
-        return Err(CliError::usage(
-            "setup does not handle gcr (its Secret needs --email-claim); use `secret --type gcr` and `create`",
-        ));
-    }
     if args.export {
         let mut text = String::new();
         if needs_secret {
@@ -143,6 +138,13 @@ fn plan(args: &SetupArgs, interactive: bool) -> CliResult<Plan> {
         }
         None => return Err(missing("--type <TYPE>")),
     };
+    // Refused before any other question: nothing asked in vain.
+    if provider == ProviderType::Gcr {
+        return Err(CliError::usage(
+            "invalid value 'gcr' for '--type <TYPE>': setup does not handle gcr (its Secret needs --email-claim); \
+             use `flux-receiver secret --type gcr` and `flux-receiver create`",
+        ));
+    }
     let resources = if !args.resources.is_empty() {
         args.resources.clone()
     } else if interactive {
@@ -231,12 +233,16 @@ async fn apply(
         secret_base = ensured.options.hostname.as_deref().map(address::from_hostname);
         token = Some(ensured.options.token);
     }
-    create::apply_receiver(&cluster, receiver)
+    let applied = create::apply_receiver(&cluster, receiver)
         .await
         .map_err(step(2, "Receiver"))?;
-    let mut base = secret_base;
-    if base.is_none() && !args.no_expose {
-        base = match address::discover(&cluster, &global.flux_namespace, Sources::Services).await {
+    // The Service is about reaching the controller, --hostname about the
+    // name in the URL: a hostname (an Ingress or DNS in front) does not
+    // make the Service unnecessary.
+    let exposed = if args.no_expose {
+        address::discover(&cluster, &global.flux_namespace, Sources::ServicesAndRoutes).await
+    } else {
+        match address::discover(&cluster, &global.flux_namespace, Sources::Services).await {
             Some(existing) => {
                 progress::note(&format!("reusing {} to expose the webhook", existing.source));
                 Some(existing)
@@ -244,12 +250,20 @@ async fn apply(
             None => expose::apply_service(&cluster, service, false)
                 .await
                 .map_err(step(3, "Service"))?,
-        };
+        }
+    };
+    if args.hostname.is_none()
+        && let Some(base) = &exposed
+        && base.url.contains(".svc.cluster.local")
+    {
+        progress::warn(&format!(
+            "{} is reachable only from inside the cluster; a provider on the internet needs an Ingress in front \
+             of it (then pass --hostname), or --service-type LoadBalancer",
+            base.url
+        ));
     }
-    if base.is_none() && args.no_expose {
-        base = address::discover(&cluster, &global.flux_namespace, Sources::ServicesAndRoutes).await;
-    }
-    let path = create::apply_and_wait(&cluster, receiver)
+    let base = secret_base.or(exposed);
+    let path = create::wait_ready(&cluster, applied)
         .await
         .map_err(step(4, "waiting for Ready"))?;
     print_instructions(global, args, plan, &path, base.as_ref(), token.as_deref())
@@ -270,6 +284,10 @@ fn print_instructions(
         ProviderType::Bitbucket => ("Bitbucket: repository settings → Webhooks → Create webhook", "Secret"),
         ProviderType::Harbor => ("Harbor: project → Webhooks → New webhook", "Auth Header"),
         ProviderType::GenericHmac => ("your sender", "HMAC key"),
+        ProviderType::Nexus => (
+            "Nexus: Settings → System → Capabilities → Create capability → Webhook: Repository",
+            "Secret Key",
+        ),
         _ => ("the provider's webhook settings", ""),
     };
     let url = match base {
@@ -291,12 +309,7 @@ fn print_instructions(
         };
         rows.push((secret_label, shown));
     }
-    let events = if plan.events.is_empty() {
-        "all".to_string()
-    } else {
-        plan.events.join(", ")
-    };
-    rows.push(("Events", events));
+    rows.push(("Events", events_to_tick(plan)));
     let mut text = format!(
         "✔ Receiver {}/{} is ready. In {place}, enter:\n\n",
         global.namespace, args.name
@@ -304,5 +317,29 @@ fn print_instructions(
     for (label, value) in rows {
         text.push_str(&format!("  {label:<13} {value}\n"));
     }
+    if plan.provider == ProviderType::GenericOidc {
+        text.push_str(
+            "\n  generic-oidc verifies bearer tokens against spec.oidcProviders, which setup does not write:\n  \
+             add your issuer with `kubectl edit receiver` (or in the --export output) before sending events\n",
+        );
+    }
     output::print(&text)
+}
+
+/// The events to select in the provider's form. GitHub sends `ping` by
+/// itself when the webhook is saved and has no box for it; the Receiver
+/// accepts it, the form does not list it.
+fn events_to_tick(plan: &Plan) -> String {
+    let listed: Vec<&str> = plan
+        .events
+        .iter()
+        .map(String::as_str)
+        .filter(|event| !(plan.provider == ProviderType::Github && *event == "ping"))
+        .collect();
+    match (plan.provider, listed.as_slice()) {
+        (_, []) => "all".to_string(),
+        (ProviderType::Github, ["push"]) => "Just the push event".to_string(),
+        (ProviderType::Github, events) => format!("Let me select individual events: {}", events.join(", ")),
+        (_, events) => events.join(", "),
+    }
 }

@@ -160,6 +160,16 @@ impl Emulator {
             .push((verb.to_string(), resource.to_string()));
     }
 
+    /// Lifts a [`deny`](Self::deny) of `verb` on `resource`, as an admin
+    /// granting the missing permission would.
+    pub fn allow(&self, verb: &str, resource: &str) {
+        self.state
+            .denied
+            .lock()
+            .unwrap()
+            .retain(|(v, r)| !(v == verb && r == resource));
+    }
+
     /// Makes the next `times` requests for `verb` on `resource` fail with `fault`.
     pub fn inject_fault(&self, verb: &str, resource: &str, fault: Fault, times: usize) {
         self.state.faults.lock().unwrap().push(FaultRule {
