@@ -408,6 +408,16 @@ pub struct DoctorArgs {
     /// Host (or base URL) the webhook is reachable at
     #[arg(long, value_name = "HOST", value_parser = parse_hostname)]
     pub hostname: Option<String>,
+
+    /// generic-oidc with --send: the OIDC token to present
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "FLUX_RECEIVER_OIDC_TOKEN",
+        hide_env_values = true,
+        requires = "send"
+    )]
+    pub oidc_token: Option<String>,
 }
 
 /// `export NAME | --all`.

@@ -59,3 +59,50 @@ pub async fn post(url: &str, headers: &[(String, String)], body: Vec<u8>, timeou
         .await
         .map_err(|_| format!("no answer within {timeout:?}"))?
 }
+
+/// How persistently [`deliver`] tries, like `flux trigger receiver`.
+#[derive(Debug, Clone, Copy)]
+pub struct Retries {
+    /// Extra attempts after the first.
+    pub extra: u32,
+    /// Pause between attempts.
+    pub delay: Duration,
+    /// How long one attempt may take.
+    pub attempt_timeout: Duration,
+}
+
+/// Whether an answer is worth another attempt: 404 (the Receiver is not
+/// reconciled yet), 408, 429 and 5xx.
+pub fn is_retryable(status: u16) -> bool {
+    matches!(status, 404 | 408 | 429 | 500..=599)
+}
+
+/// POSTs a webhook until it is accepted (2xx), refused for good, or the
+/// retries run out; `before_retry` hears why each retry happens. The error
+/// names the last status and body, or the connection error.
+pub async fn deliver(
+    url: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+    retries: Retries,
+    mut before_retry: impl FnMut(&str),
+) -> Result<Answer, String> {
+    let mut last = String::new();
+    for attempt in 0..=retries.extra {
+        if attempt > 0 {
+            before_retry(&last);
+            tokio::time::sleep(retries.delay).await;
+        }
+        match post(url, headers, body.to_vec(), retries.attempt_timeout).await {
+            Ok(answer) if (200..300).contains(&answer.status) => return Ok(answer),
+            Ok(answer) => {
+                last = format!("{} {}: {}", answer.status, answer.reason, answer.body);
+                if !is_retryable(answer.status) {
+                    break;
+                }
+            }
+            Err(err) => last = err,
+        }
+    }
+    Err(last)
+}

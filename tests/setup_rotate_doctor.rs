@@ -265,6 +265,17 @@ fn doctor_passes_a_healthy_setup_and_sends_a_signed_ping() {
 }
 
 #[test]
+fn doctor_healthy_table_golden() {
+    let env = Env::start(Options::default());
+    let mut setup = SETUP.to_vec();
+    setup.push("--token-stdin");
+    assert!(env.run(&setup, "golden-token\n").status.success());
+    let output = env.run(&["doctor", "github-receiver"], "");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    common::assert_golden("doctor-healthy.txt", &output.stdout);
+}
+
+#[test]
 fn doctor_finds_every_broken_link() {
     let env = Env::start(Options::default());
     // A Receiver whose Secret is missing and whose resource does not exist, no exposure.

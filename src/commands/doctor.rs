@@ -72,28 +72,32 @@ pub fn run(global: &GlobalArgs, args: &DoctorArgs) -> CliResult {
 }
 
 async fn check_flux(cluster: &Cluster, global: &GlobalArgs, report: &mut Report) -> CliResult<bool> {
-    let receivers: Api<Receiver> = Api::all(cluster.client.clone());
-    let params = ListParams::default().limit(1);
-    match cluster
-        .call(&Action::collection("list", "receivers", None), || {
-            receivers.list(&params)
+    // Ask discovery, not an error message: does the API server serve
+    // receivers in notification.toolkit.fluxcd.io/v1?
+    let group_version = "notification.toolkit.fluxcd.io/v1";
+    let action = Action::collection("discover", group_version, None);
+    let served = cluster
+        .call(&action, || async {
+            match cluster.client.list_api_group_resources(group_version).await {
+                Ok(list) => Ok(list.resources.iter().any(|r| r.name == "receivers")),
+                Err(kube::Error::Api(status)) if status.code == 404 => Ok(false),
+                Err(err) => Err(err),
+            }
         })
-        .await
-    {
-        Ok(_) => report.add(
+        .await?;
+    if served {
+        report.add(
             Verdict::Pass,
             "Flux CRDs installed (receivers.notification.toolkit.fluxcd.io/v1)",
             None,
-        ),
-        Err(err) if err.to_string().contains("Flux is not installed") => {
-            report.add(
-                Verdict::Fail,
-                "Flux CRDs are not installed",
-                Some("install Flux: `flux install`".into()),
-            );
-            return Ok(false);
-        }
-        Err(err) => return Err(err),
+        );
+    } else {
+        report.add(
+            Verdict::Fail,
+            "Flux CRDs are not installed (no receivers in notification.toolkit.fluxcd.io/v1)",
+            Some("install Flux: `flux install`".into()),
+        );
+        return Ok(false);
     }
     let namespace = global.flux_namespace.as_str();
     let deployments: Api<Deployment> = Api::namespaced(cluster.client.clone(), namespace);
@@ -199,7 +203,7 @@ async fn check_receivers(
         );
     }
     for receiver in &receivers {
-        check_receiver(cluster, namespace, receiver, args.send, base, report).await?;
+        check_receiver(cluster, namespace, receiver, args, base, report).await?;
     }
     Ok(())
 }
@@ -208,7 +212,7 @@ async fn check_receiver(
     cluster: &Cluster,
     namespace: &str,
     receiver: &Receiver,
-    send: bool,
+    args: &DoctorArgs,
     base: Option<&WebhookBase>,
     report: &mut Report,
 ) -> CliResult {
@@ -312,11 +316,28 @@ async fn check_receiver(
     }
     if let Some(provider) = provider {
         let known = provider.info().common_events;
+        // A near miss of a known event (`pushh`) is a typo that makes
+        // the Receiver ignore every real event: a failure, with the fix.
+        for event in &receiver.spec.events {
+            if let Some(meant) = receiver::suggest::near_miss(event, known.iter().copied()) {
+                report.add(
+                    Verdict::Fail,
+                    format!("  event '{event}' is never sent by {provider}; did you mean '{meant}'?"),
+                    Some(format!(
+                        "replace '{event}' with '{meant}' in spec.events: re-run `flux-receiver create {name}` with \
+                         --event {meant}, or `kubectl -n {namespace} edit receiver {name}`"
+                    )),
+                );
+            }
+        }
         let unknown: Vec<&String> = receiver
             .spec
             .events
             .iter()
-            .filter(|e| !known.iter().any(|k| k.eq_ignore_ascii_case(e)))
+            .filter(|e| {
+                !known.iter().any(|k| k.eq_ignore_ascii_case(e))
+                    && receiver::suggest::near_miss(e, known.iter().copied()).is_none()
+            })
             .collect();
         if !unknown.is_empty() && !known.is_empty() {
             let list: Vec<&str> = unknown.iter().map(|e| e.as_str()).collect();
@@ -334,7 +355,7 @@ async fn check_receiver(
     for reference in &receiver.spec.resources {
         check_resource(cluster, namespace, reference, report).await;
     }
-    if send {
+    if args.send {
         let base = secret_base.as_ref().or(base);
         match (base, &served, token) {
             (Some(base), Some(path), Some(token)) => {
@@ -342,29 +363,31 @@ async fn check_receiver(
                 let options = SampleOptions {
                     token,
                     delivery_id: "flux-receiver-doctor".into(),
+                    bearer: args
+                        .oidc_token
+                        .clone()
+                        .filter(|_| provider == Some(ProviderType::GenericOidc)),
                     ..Default::default()
                 };
                 match provider.map(|p| sample::request(p, &options)) {
                     Some(Ok(request)) => {
-                        match http::post(&url, &request.headers, request.body, std::time::Duration::from_secs(10)).await
-                        {
-                            Ok(answer) if (200..300).contains(&answer.status) => report.add(
+                        let retries = http::Retries {
+                            extra: 2,
+                            delay: std::time::Duration::from_secs(1),
+                            attempt_timeout: std::time::Duration::from_secs(10),
+                        };
+                        match http::deliver(&url, &request.headers, &request.body, retries, |_| {}).await {
+                            Ok(answer) => report.add(
                                 Verdict::Pass,
                                 format!("  a signed test event to {url} was accepted ({})", answer.status),
                                 None,
                             ),
-                            Ok(answer) => report.add(
+                            Err(last) => report.add(
                                 Verdict::Fail,
-                                format!(
-                                    "  a signed test event to {url} got {} {}: {}",
-                                    answer.status, answer.reason, answer.body
-                                ),
-                                None,
-                            ),
-                            Err(err) => report.add(
-                                Verdict::Fail,
-                                format!("  cannot deliver a test event to {url}: {err}"),
-                                Some("check that the address is reachable from here".into()),
+                                format!("  a signed test event to {url} failed: {last}"),
+                                Some(format!(
+                                    "check that {url} is reachable from here, then `flux-receiver trigger {name} -n {namespace} --verbose`"
+                                )),
                             ),
                         }
                     }
@@ -394,7 +417,14 @@ async fn check_resource(
     let target_namespace = reference.namespace.as_deref().unwrap_or(namespace);
     let shown = format!("{}/{} in '{target_namespace}'", reference.kind, reference.name);
     let Ok(kind) = reference.kind.parse::<ResourceKind>() else {
-        report.add(Verdict::Fail, format!("  resource {shown}: unknown kind"), None);
+        report.add(
+            Verdict::Fail,
+            format!("  resource {shown}: unknown kind"),
+            Some(format!(
+                "use one of: {}",
+                receiver::suggest::one_of(ResourceKind::ALL.map(ResourceKind::as_str))
+            )),
+        );
         return;
     };
     if reference.name == "*" {

@@ -158,32 +158,26 @@ async fn resolve(global: &GlobalArgs, args: &TriggerArgs, token: Option<String>)
 /// Retries like `flux trigger receiver`: on 404 (not reconciled yet), 408,
 /// 429, 5xx and connection errors.
 async fn send(global: &GlobalArgs, args: &TriggerArgs, target: &Target, request: sample::WebhookRequest) -> CliResult {
-    let attempt_timeout = global.timeout.as_std().min(Duration::from_secs(30));
-    let mut last = String::new();
-    for attempt in 0..=args.retries {
-        if attempt > 0 {
-            progress::note(&format!("retrying in {} ({last})", args.retry_delay));
-            tokio::time::sleep(args.retry_delay.as_std()).await;
-        }
-        progress::action(&format!("sending a {} webhook to {}", target.provider, target.url));
-        match http::post(&target.url, &request.headers, request.body.clone(), attempt_timeout).await {
-            Ok(answer) if (200..300).contains(&answer.status) => {
-                return output::println(&format!(
-                    "✔ {} accepted the {} webhook: {} {}",
-                    target.url, target.provider, answer.status, answer.reason
-                ));
-            }
-            Ok(answer) => {
-                last = format!("{} {}: {}", answer.status, answer.reason, answer.body);
-                if !matches!(answer.status, 404 | 408 | 429 | 500..=599) {
-                    break;
-                }
-            }
-            Err(err) => last = err,
-        }
+    let retries = http::Retries {
+        extra: args.retries,
+        delay: args.retry_delay.as_std(),
+        attempt_timeout: global.timeout.as_std().min(Duration::from_secs(30)),
+    };
+    progress::action(&format!("sending a {} webhook to {}", target.provider, target.url));
+    let delivered = http::deliver(&target.url, &request.headers, &request.body, retries, |why| {
+        progress::note(&format!("retrying in {} ({why})", args.retry_delay));
+    })
+    .await;
+    match delivered {
+        Ok(answer) => output::println(&format!(
+            "✔ {} accepted the {} webhook: {} {}",
+            target.url, target.provider, answer.status, answer.reason
+        )),
+        Err(last) => Err(CliError::failure(format!(
+            "the webhook to {} failed after {} attempt{}: {last}",
+            target.url,
+            args.retries + 1,
+            if args.retries == 0 { "" } else { "s" }
+        ))),
     }
-    Err(CliError::failure(format!(
-        "the webhook to {} failed: {last}",
-        target.url
-    )))
 }

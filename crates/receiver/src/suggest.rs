@@ -22,6 +22,24 @@ pub fn closest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str> + 
     })
 }
 
+/// The candidate `given` is probably a typo of: at most two edits away
+/// (`pushh` for `push`), ignoring case as the controller's event filter does
+/// (so `Push` is no typo). Unlike [`closest`] it never matches by prefix,
+/// so a legitimately different name is not mistaken for a typo.
+pub fn near_miss<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    if candidates.iter().any(|c| c.eq_ignore_ascii_case(given)) {
+        return None;
+    }
+    let given = given.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(&given, &c.to_ascii_lowercase()), c))
+        .filter(|(distance, _)| *distance <= 2)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, c)| c)
+}
+
 /// ` (did you mean 'x'?)` for an error message, or nothing.
 pub fn did_you_mean(suggestion: Option<impl std::fmt::Display>) -> String {
     suggestion
@@ -45,6 +63,17 @@ mod tests {
         assert_eq!(closest("Buckt", kinds), Some("Bucket"));
         assert_eq!(closest("Deployment", kinds), None);
         assert_eq!(closest("", kinds), None);
+    }
+
+    #[test]
+    fn near_misses_are_typos_only() {
+        let events = ["ping", "push", "release"];
+        assert_eq!(near_miss("pushh", events), Some("push"));
+        assert_eq!(near_miss("Push", events), None);
+        assert_eq!(near_miss("Pushh", events), Some("push"));
+        assert_eq!(near_miss("push", events), None);
+        assert_eq!(near_miss("workflow_run", events), None);
+        assert_eq!(near_miss("re", events), None);
     }
 
     #[test]
