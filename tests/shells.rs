@@ -123,6 +123,16 @@ fn bash_completes_subcommands_types_events_and_kinds() {
         "r",
     ];
     assert_eq!(bash_line(typed, &words).unwrap(), ["refs_changed"]);
+    let typed = "flux-receiver list -o=w";
+    assert_eq!(
+        bash_line(typed, &["flux-receiver", "list", "-o", "=", "w"]).unwrap(),
+        ["wide"]
+    );
+    // A comma list: the candidate is the whole word, so bash replaces it whole.
+    assert_eq!(
+        bash(&["flux-receiver", "create", "r", "--type", "github", "--event", "ping,p"]).unwrap(),
+        ["ping,push"]
+    );
 }
 
 #[test]
@@ -187,6 +197,15 @@ fn fish_completes_like_the_others() {
     assert!(types[0].starts_with("github\tGitHub webhooks"), "{types:?}");
     let events = complete("flux-receiver create r --type gitlab --event Tag");
     assert_eq!(events, ["Tag Push Hook\tgitlab event"]);
+    // fish matches the whole token, so the script puts `--type=` back.
+    let types = complete("flux-receiver create r --type=gi");
+    assert!(types[0].starts_with("--type=github\t"), "{types:?}");
+    assert_eq!(complete("flux-receiver list -o=w").len(), 1);
+    assert!(complete("flux-receiver list -o=w")[0].starts_with("-o=wide\t"));
+    assert_eq!(
+        complete("flux-receiver create r --type github --event ping,p"),
+        ["ping,push\tgithub event"]
+    );
     let kinds = complete("flux-receiver create r --resource OCI");
     assert!(kinds[0].starts_with("OCIRepository/"), "{kinds:?}");
 }
