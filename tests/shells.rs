@@ -210,15 +210,87 @@ fn fish_completes_like_the_others() {
     assert!(kinds[0].starts_with("OCIRepository/"), "{kinds:?}");
 }
 
-#[test]
-fn cluster_look_ups_degrade_to_nothing_quickly() {
-    let started = std::time::Instant::now();
-    let output = Command::new(env!("CARGO_BIN_EXE_flux-receiver"))
-        .args(["__complete", "delete", ""])
-        .env("KUBECONFIG", "/nonexistent/kubeconfig")
-        .output()
+/// Runs `__complete` with `args` against `kubeconfig` and returns its
+/// output, failing the test if it had to be killed: it must give up on the
+/// cluster by itself (after a second), not hang the user's TAB.
+fn complete_or_kill(kubeconfig: &Path, args: &[&str]) -> String {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flux-receiver"))
+        .arg("__complete")
+        .args(args)
+        .env("KUBECONFIG", kubeconfig)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
         .unwrap();
-    assert!(output.status.success());
-    assert_eq!(String::from_utf8(output.stdout).unwrap(), ":4\n");
-    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    // Far beyond the one-second budget: only a hang gets here.
+    let give_up = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > give_up {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("__complete {args:?} still running after 10 s: it had to be killed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success());
+    let mut stdout = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+    stdout
+}
+
+#[test]
+fn cluster_look_ups_degrade_to_nothing() {
+    let missing = complete_or_kill(Path::new("/nonexistent/kubeconfig"), &["delete", ""]);
+    assert_eq!(missing, ":4\n");
+}
+
+/// A kubeconfig whose user gets credentials from an `exec` plugin that
+/// never answers in time, as a cloud CLI waiting on the network does. kube
+/// runs such plugins synchronously, blocking its runtime's timers.
+#[test]
+fn a_hanging_credential_plugin_does_not_hang_completion() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = dir.path().join("credential-plugin");
+    std::fs::write(&plugin, "#!/bin/sh\nsleep 30\n").unwrap();
+    std::fs::set_permissions(&plugin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        format!(
+            "apiVersion: v1
+kind: Config
+clusters:
+- name: c
+  cluster:
+    server: https://127.0.0.1:1
+contexts:
+- name: c
+  context:
+    cluster: c
+    user: u
+current-context: c
+users:
+- name: u
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: {}
+      interactiveMode: Never
+",
+            plugin.display()
+        ),
+    )
+    .unwrap();
+    assert_eq!(complete_or_kill(&kubeconfig, &["get", ""]), ":4\n");
+    assert_eq!(
+        complete_or_kill(&kubeconfig, &["create", "r", "--resource", "GitRepository/"]),
+        ":4\n"
+    );
 }
