@@ -135,47 +135,58 @@ fn bash_completes_subcommands_types_events_and_kinds() {
     );
 }
 
+/// Drives an interactive zsh in a pseudo-terminal (zsh/zpty) with the real
+/// completion system (compinit, _describe, _files, compset): types `$2`,
+/// runs complete-word as TAB would, and prints the resulting command line
+/// between <BUFFER> tags. `$1` is the directory holding `_flux-receiver`.
+const ZSH_DRIVER: &str = r#"
+zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "PS1='' PS2='' RPS1=''; unsetopt zle_bracketed_paste beep; fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -D"
+zpty -w z "finish() { zle complete-word; print -r -- \"<BUFFER>\$BUFFER</BUFFER>\"; zle send-break }; zle -N finish; bindkey '^T' finish"
+zpty -w z "print '<READY>'"
+zpty -r z line '*<READY>*'
+zpty -w -n z "$2"$'\x14'
+out=""
+for i in {1..100}; do zpty -r -t z chunk && out+=$chunk; [[ $out == *'</BUFFER>'* ]] && break; sleep 0.1; done
+zpty -d z
+print -r -- "$out"
+"#;
+
+/// The command line after one TAB at the end of `line`, in real zsh.
+fn zsh_tab(zsh: &Path, line: &str) -> String {
+    let fpath = script("_flux-receiver").parent().unwrap().display().to_string();
+    let output = run_shell(zsh, &["-f", "-c", ZSH_DRIVER, "zsh", &fpath, line]).join("\n");
+    let start = output
+        .rfind("<BUFFER>")
+        .unwrap_or_else(|| panic!("no buffer in {output:?}"));
+    let end = output.rfind("</BUFFER>").unwrap();
+    output[start + "<BUFFER>".len()..end].to_string()
+}
+
 #[test]
-fn zsh_completes_with_descriptions() {
+fn zsh_inserts_what_the_engine_answers() {
     let Some(zsh) = shell("zsh") else {
         eprintln!("skipped: zsh is not installed");
         return;
     };
-    let complete = |words: &[&str]| {
-        let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
-        let program = format!(
-            r#"
-            compdef() {{ : }}
-            _describe() {{ print -rl -- "${{described[@]}}" }}
-            _files() {{ print -r -- '<files>' }}
-            source '{script}'
-            words=({words})
-            CURRENT=${{#words}}
-            _flux_receiver
-            "#,
-            script = script("_flux-receiver").display(),
-            words = quoted.join(" "),
-        );
-        run_shell(&zsh, &["-f", "-c", &program])
-    };
-    let types = complete(&["flux-receiver", "create", "r", "--type", "gi"]);
-    assert_eq!(types.len(), 2, "{types:?}");
-    assert!(types[0].starts_with("github:GitHub webhooks"), "{types:?}");
+    let line = "flux-receiver create r --type";
+    // Two candidates: their common prefix.
+    assert_eq!(zsh_tab(&zsh, &format!("{line} gi")), format!("{line} git"));
+    assert_eq!(zsh_tab(&zsh, &format!("{line} githu")), format!("{line} github "));
+    // Bare values for --flag=value, the flag kept on the line.
+    assert_eq!(zsh_tab(&zsh, &format!("{line}=githu")), format!("{line}=github "));
+    assert_eq!(zsh_tab(&zsh, "flux-receiver list -o=w"), "flux-receiver list -o=wide ");
+    // NoSpace after a kind: the name follows.
     assert_eq!(
-        complete(&[
-            "flux-receiver",
-            "create",
-            "r",
-            "--type",
-            "bitbucket",
-            "--event",
-            "repo:r"
-        ]),
-        ["repo\\:refs_changed:bitbucket event"]
+        zsh_tab(&zsh, "flux-receiver create r --resource Kust"),
+        "flux-receiver create r --resource Kustomization/"
     );
+    // A colon inside a value is not a separator.
+    let events = "flux-receiver create r --type bitbucket --event";
     assert_eq!(
-        complete(&["flux-receiver", "secret", "s", "--token-file", ""]),
-        ["<files>"]
+        zsh_tab(&zsh, &format!("{events} repo:r")),
+        format!("{events} repo:refs_changed ")
     );
 }
 
