@@ -29,7 +29,7 @@ manifests (byte-identical to flux's) instead of applying them.";
 
 /// `flux-receiver`: the top-level command.
 #[derive(Debug, Parser)]
-#[command(name = "flux-receiver", version, about = ABOUT, long_about = LONG_ABOUT, propagate_version = true, args_override_self = true)]
+#[command(name = "flux-receiver", version, about = ABOUT, long_about = LONG_ABOUT, args_override_self = true)]
 pub struct Cli {
     /// Flags every subcommand accepts.
     #[command(flatten)]

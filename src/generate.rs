@@ -18,7 +18,7 @@ pub const BIN_NAME: &str = "flux-receiver";
 /// The completion script for `shell`: glue that asks `flux-receiver
 /// __complete` (see [`crate::complete`]), which walks the clap definition.
 pub fn completion_script(shell: Shell) -> Vec<u8> {
-    crate::complete::script(shell).as_bytes().to_vec()
+    crate::complete::script(shell).into_bytes()
 }
 
 /// The file name a shell's completion script is committed under.

@@ -1,27 +1,120 @@
 //! Running as a Flux CLI plugin.
 //!
-//! flux (2.8+) runs `flux-receiver` for `flux receiver …`, passing the
-//! arguments through unchanged. Nothing in the arguments says so, but the
-//! parent process does: when it is `flux`, help and usage say
-//! `flux receiver` so that what users read matches what they typed.
+//! flux (2.8+) finds executables named `flux-<name>` in one directory,
+//! `$FLUXCD_PLUGINS` or else `~/.fluxcd/plugins`, and runs `flux-receiver`
+//! for `flux receiver …` with the arguments unchanged. On Unix it does so
+//! with `execve`, replacing itself, so there is no flux parent process to
+//! look at; what remains is how we were invoked: flux passes the path it
+//! found, `<plugin dir>/flux-receiver`, as `argv[0]`. When that is where we
+//! were run from, help, usage and errors say `flux receiver`, so that what
+//! users read matches what they typed.
 
-/// The name to show in help and usage: `flux receiver` under flux,
-/// `flux-receiver` otherwise.
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use crate::generate::BIN_NAME;
+
+/// The name to show in help, usage and errors: `flux receiver` when run
+/// by flux, `flux-receiver` otherwise.
 pub fn display_name() -> &'static str {
-    if parent_is_flux() {
+    let argv0 = std::env::args_os().next().unwrap_or_default();
+    if invoked_from_plugin_dir(Path::new(&argv0), plugin_dir().as_deref()) {
         "flux receiver"
     } else {
-        crate::generate::BIN_NAME
+        BIN_NAME
     }
 }
 
-#[cfg(target_os = "linux")]
-fn parent_is_flux() -> bool {
-    let parent = std::os::unix::process::parent_id();
-    std::fs::read_to_string(format!("/proc/{parent}/comm")).is_ok_and(|name| name.trim_end() == "flux")
+/// flux's plugin directory: `$FLUXCD_PLUGINS` when set and not empty,
+/// else `~/.fluxcd/plugins` (what flux's own `PluginDir` computes).
+pub fn plugin_dir() -> Option<PathBuf> {
+    plugin_dir_from(std::env::var_os("FLUXCD_PLUGINS"), std::env::var_os("HOME"))
 }
 
-#[cfg(not(target_os = "linux"))]
-fn parent_is_flux() -> bool {
-    false
+fn plugin_dir_from(fluxcd_plugins: Option<OsString>, home: Option<OsString>) -> Option<PathBuf> {
+    match fluxcd_plugins.filter(|dir| !dir.is_empty()) {
+        Some(dir) => Some(dir.into()),
+        None => home
+            .filter(|h| !h.is_empty())
+            .map(|h| Path::new(&h).join(".fluxcd").join("plugins")),
+    }
+}
+
+/// Whether `invoked` (our `argv[0]`) is the plugin file flux would run:
+/// named `flux-receiver` and directly in `plugin_dir`.
+///
+/// `argv[0]` is judged as given, before any symlink is resolved: flux
+/// installs plugins as files or symlinks in the directory, and a symlink
+/// there pointing elsewhere is still the plugin. (For the same reason the
+/// resolved executable path, `current_exe`, cannot decide: on Linux it is
+/// the symlink's target.) Only the two directories are canonicalised, so
+/// that `plugins/` and `plugins`, or a symlinked plugin directory, compare
+/// equal. A bare `flux-receiver` found on `PATH` is never the plugin: flux
+/// always runs it by path.
+pub fn invoked_from_plugin_dir(invoked: &Path, plugin_dir: Option<&Path>) -> bool {
+    let Some(plugin_dir) = plugin_dir else {
+        return false;
+    };
+    let named_as_plugin = invoked.file_name().is_some_and(|name| {
+        let name = name.to_string_lossy();
+        // On Windows flux also accepts the executable's extension.
+        let stem = if cfg!(windows) {
+            name.strip_suffix(".exe").unwrap_or(&name)
+        } else {
+            &name
+        };
+        stem == BIN_NAME
+    });
+    let Some(parent) = invoked.parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return false;
+    };
+    named_as_plugin && same_directory(parent, plugin_dir)
+}
+
+fn same_directory(a: &Path, b: &Path) -> bool {
+    a == b
+        || match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plugin_dir_is_fluxcd_plugins_or_under_home() {
+        assert_eq!(
+            plugin_dir_from(Some("/opt/plugins".into()), Some("/home/u".into())),
+            Some(PathBuf::from("/opt/plugins"))
+        );
+        assert_eq!(
+            plugin_dir_from(Some("".into()), Some("/home/u".into())),
+            Some(PathBuf::from("/home/u/.fluxcd/plugins"))
+        );
+        assert_eq!(plugin_dir_from(None, None), None);
+    }
+
+    #[test]
+    fn only_flux_receiver_in_the_plugin_dir_is_the_plugin() {
+        let dir = tempfile::tempdir().unwrap();
+        let plugins = dir.path().join("plugins");
+        std::fs::create_dir(&plugins).unwrap();
+        let plugin = plugins.join("flux-receiver");
+        assert!(invoked_from_plugin_dir(&plugin, Some(&plugins)));
+        // The same directory spelled differently.
+        assert!(invoked_from_plugin_dir(&plugin, Some(&dir.path().join("plugins/"))));
+        assert!(invoked_from_plugin_dir(
+            &dir.path().join("plugins/../plugins/flux-receiver"),
+            Some(&plugins)
+        ));
+        assert!(!invoked_from_plugin_dir(&plugins.join("flux-other"), Some(&plugins)));
+        assert!(!invoked_from_plugin_dir(
+            &dir.path().join("flux-receiver"),
+            Some(&plugins)
+        ));
+        assert!(!invoked_from_plugin_dir(Path::new("flux-receiver"), Some(&plugins)));
+        assert!(!invoked_from_plugin_dir(&plugin, None));
+    }
 }

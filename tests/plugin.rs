@@ -1,11 +1,14 @@
 //! Running as a Flux CLI plugin: flux finds `flux-receiver` in its plugin
 //! directory and runs it for `flux receiver …` with the arguments unchanged.
-//! A stand-in `flux` script does that dispatch here (the real flux CLI is not
-//! installed on test machines).
+//! A stand-in `flux` script does that dispatch here the way flux does on
+//! Unix (the real flux CLI is not installed on test machines): it execs
+//! `<plugin dir>/flux-receiver`, replacing itself, so the plugin has no flux
+//! parent and `argv[0]` is the path in the plugin directory.
 
 mod common;
 
 use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::Path;
 use std::process::Command;
 
 /// A plugin directory with the binary, and a `flux` that dispatches to it.
@@ -15,10 +18,13 @@ fn fake_flux() -> (tempfile::TempDir, std::path::PathBuf) {
     std::fs::create_dir(&plugins).unwrap();
     symlink(env!("CARGO_BIN_EXE_flux-receiver"), plugins.join("flux-receiver")).unwrap();
     let flux = dir.path().join("flux");
-    // Not `exec`: like the real flux, the dispatcher stays the plugin's parent.
+    // `flux __complete receiver …` is delegated as `flux-receiver __complete …`.
     std::fs::write(
         &flux,
-        "#!/bin/sh\nname=$1; shift\n\"$FLUXCD_PLUGINS/flux-$name\" \"$@\"\n",
+        "#!/bin/sh\n\
+         if [ \"$1\" = __complete ]; then shift; name=$1; shift; exec \"$FLUXCD_PLUGINS/flux-$name\" __complete \"$@\"; fi\n\
+         name=$1; shift\n\
+         exec \"$FLUXCD_PLUGINS/flux-$name\" \"$@\"\n",
     )
     .unwrap();
     std::fs::set_permissions(&flux, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -70,17 +76,63 @@ fn arguments_pass_through_unchanged() {
 }
 
 #[test]
-fn flux_delegated_completion_matches_standalone() {
+fn flux_delegated_completion_answers_with_the_protocol() {
     let (dir, plugins) = fake_flux();
     let via_flux = Command::new(dir.path().join("flux"))
-        .args(["receiver", "__complete", "create", "r", "--type", "g"])
+        .args(["__complete", "receiver", "create", "r", "--type", "gi"])
         .env("FLUXCD_PLUGINS", &plugins)
         .output()
         .unwrap();
-    let standalone = common::run(&["__complete", "create", "r", "--type", "g"]);
-    assert_eq!(via_flux.stdout, standalone.stdout);
-    let text = String::from_utf8(standalone.stdout).unwrap();
-    assert!(text.starts_with("generic\t") && text.ends_with(":4\n"), "{text}");
+    let text = String::from_utf8(via_flux.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines[0].starts_with("github\t") && lines[1].starts_with("gitlab\t"),
+        "{text}"
+    );
+    assert_eq!(lines[2], ":4");
+}
+
+/// Runs the plugin file `path` directly with `args`, as flux's exec does,
+/// and returns stdout.
+fn run_as(path: &Path, args: &[&str], env: &[(&str, &Path)]) -> String {
+    let mut command = Command::new(path);
+    command.args(args).env_remove("FLUXCD_PLUGINS");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    String::from_utf8(command.output().unwrap().stdout).unwrap()
+}
+
+#[test]
+fn the_default_plugin_dir_is_under_home() {
+    let home = tempfile::tempdir().unwrap();
+    let plugins = home.path().join(".fluxcd").join("plugins");
+    std::fs::create_dir_all(&plugins).unwrap();
+    symlink(env!("CARGO_BIN_EXE_flux-receiver"), plugins.join("flux-receiver")).unwrap();
+    let help = run_as(
+        &plugins.join("flux-receiver"),
+        &["list", "--help"],
+        &[("HOME", home.path())],
+    );
+    assert!(help.contains("Usage: flux receiver list [OPTIONS]"), "{help}");
+}
+
+#[test]
+fn outside_the_plugin_dir_it_is_flux_receiver() {
+    let (dir, plugins) = fake_flux();
+    // The same binary, by a path outside the plugin directory, while flux's
+    // plugin directory is set: not run by flux.
+    let elsewhere = dir.path().join("flux-receiver");
+    symlink(env!("CARGO_BIN_EXE_flux-receiver"), &elsewhere).unwrap();
+    let help = run_as(&elsewhere, &["list", "--help"], &[("FLUXCD_PLUGINS", &plugins)]);
+    assert!(help.contains("Usage: flux-receiver list [OPTIONS]"), "{help}");
+    // In the plugin directory but under another name: flux would run it as
+    // another plugin, or not at all.
+    let other = plugins.join("flux-other");
+    symlink(env!("CARGO_BIN_EXE_flux-receiver"), &other).unwrap();
+    let help = run_as(&other, &["list", "--help"], &[("FLUXCD_PLUGINS", &plugins)]);
+    assert!(help.contains("Usage: flux-receiver list [OPTIONS]"), "{help}");
 }
 
 #[test]

@@ -123,49 +123,70 @@ fn bash_completes_subcommands_types_events_and_kinds() {
         "r",
     ];
     assert_eq!(bash_line(typed, &words).unwrap(), ["refs_changed"]);
+    let typed = "flux-receiver list -o=w";
+    assert_eq!(
+        bash_line(typed, &["flux-receiver", "list", "-o", "=", "w"]).unwrap(),
+        ["wide"]
+    );
+    // A comma list: the candidate is the whole word, so bash replaces it whole.
+    assert_eq!(
+        bash(&["flux-receiver", "create", "r", "--type", "github", "--event", "ping,p"]).unwrap(),
+        ["ping,push"]
+    );
+}
+
+/// Drives an interactive zsh in a pseudo-terminal (zsh/zpty) with the real
+/// completion system (compinit, _describe, _files, compset): types `$2`,
+/// runs complete-word as TAB would, and prints the resulting command line
+/// between <BUFFER> tags. `$1` is the directory holding `_flux-receiver`.
+const ZSH_DRIVER: &str = r#"
+zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "PS1='' PS2='' RPS1=''; unsetopt zle_bracketed_paste beep; fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -D"
+zpty -w z "finish() { zle complete-word; print -r -- \"<BUFFER>\$BUFFER</BUFFER>\"; zle send-break }; zle -N finish; bindkey '^T' finish"
+zpty -w z "print '<READY>'"
+zpty -r z line '*<READY>*'
+zpty -w -n z "$2"$'\x14'
+out=""
+for i in {1..100}; do zpty -r -t z chunk && out+=$chunk; [[ $out == *'</BUFFER>'* ]] && break; sleep 0.1; done
+zpty -d z
+print -r -- "$out"
+"#;
+
+/// The command line after one TAB at the end of `line`, in real zsh.
+fn zsh_tab(zsh: &Path, line: &str) -> String {
+    let fpath = script("_flux-receiver").parent().unwrap().display().to_string();
+    let output = run_shell(zsh, &["-f", "-c", ZSH_DRIVER, "zsh", &fpath, line]).join("\n");
+    let start = output
+        .rfind("<BUFFER>")
+        .unwrap_or_else(|| panic!("no buffer in {output:?}"));
+    let end = output.rfind("</BUFFER>").unwrap();
+    output[start + "<BUFFER>".len()..end].to_string()
 }
 
 #[test]
-fn zsh_completes_with_descriptions() {
+fn zsh_inserts_what_the_engine_answers() {
     let Some(zsh) = shell("zsh") else {
         eprintln!("skipped: zsh is not installed");
         return;
     };
-    let complete = |words: &[&str]| {
-        let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
-        let program = format!(
-            r#"
-            compdef() {{ : }}
-            _describe() {{ print -rl -- "${{described[@]}}" }}
-            _files() {{ print -r -- '<files>' }}
-            source '{script}'
-            words=({words})
-            CURRENT=${{#words}}
-            _flux_receiver
-            "#,
-            script = script("_flux-receiver").display(),
-            words = quoted.join(" "),
-        );
-        run_shell(&zsh, &["-f", "-c", &program])
-    };
-    let types = complete(&["flux-receiver", "create", "r", "--type", "gi"]);
-    assert_eq!(types.len(), 2, "{types:?}");
-    assert!(types[0].starts_with("github:GitHub webhooks"), "{types:?}");
+    let line = "flux-receiver create r --type";
+    // Two candidates: their common prefix.
+    assert_eq!(zsh_tab(&zsh, &format!("{line} gi")), format!("{line} git"));
+    assert_eq!(zsh_tab(&zsh, &format!("{line} githu")), format!("{line} github "));
+    // Bare values for --flag=value, the flag kept on the line.
+    assert_eq!(zsh_tab(&zsh, &format!("{line}=githu")), format!("{line}=github "));
+    assert_eq!(zsh_tab(&zsh, "flux-receiver list -o=w"), "flux-receiver list -o=wide ");
+    // NoSpace after a kind: the name follows.
     assert_eq!(
-        complete(&[
-            "flux-receiver",
-            "create",
-            "r",
-            "--type",
-            "bitbucket",
-            "--event",
-            "repo:r"
-        ]),
-        ["repo\\:refs_changed:bitbucket event"]
+        zsh_tab(&zsh, "flux-receiver create r --resource Kust"),
+        "flux-receiver create r --resource Kustomization/"
     );
+    // A colon inside a value is not a separator.
+    let events = "flux-receiver create r --type bitbucket --event";
     assert_eq!(
-        complete(&["flux-receiver", "secret", "s", "--token-file", ""]),
-        ["<files>"]
+        zsh_tab(&zsh, &format!("{events} repo:r")),
+        format!("{events} repo:refs_changed ")
     );
 }
 
@@ -187,19 +208,100 @@ fn fish_completes_like_the_others() {
     assert!(types[0].starts_with("github\tGitHub webhooks"), "{types:?}");
     let events = complete("flux-receiver create r --type gitlab --event Tag");
     assert_eq!(events, ["Tag Push Hook\tgitlab event"]);
+    // fish matches the whole token, so the script puts `--type=` back.
+    let types = complete("flux-receiver create r --type=gi");
+    assert!(types[0].starts_with("--type=github\t"), "{types:?}");
+    assert_eq!(complete("flux-receiver list -o=w").len(), 1);
+    assert!(complete("flux-receiver list -o=w")[0].starts_with("-o=wide\t"));
+    assert_eq!(
+        complete("flux-receiver create r --type github --event ping,p"),
+        ["ping,push\tgithub event"]
+    );
     let kinds = complete("flux-receiver create r --resource OCI");
     assert!(kinds[0].starts_with("OCIRepository/"), "{kinds:?}");
 }
 
-#[test]
-fn cluster_look_ups_degrade_to_nothing_quickly() {
-    let started = std::time::Instant::now();
-    let output = Command::new(env!("CARGO_BIN_EXE_flux-receiver"))
-        .args(["__complete", "delete", ""])
-        .env("KUBECONFIG", "/nonexistent/kubeconfig")
-        .output()
+/// Runs `__complete` with `args` against `kubeconfig` and returns its
+/// output, failing the test if it had to be killed: it must give up on the
+/// cluster by itself (after a second), not hang the user's TAB.
+fn complete_or_kill(kubeconfig: &Path, args: &[&str]) -> String {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flux-receiver"))
+        .arg("__complete")
+        .args(args)
+        .env("KUBECONFIG", kubeconfig)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
         .unwrap();
-    assert!(output.status.success());
-    assert_eq!(String::from_utf8(output.stdout).unwrap(), ":4\n");
-    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    // Far beyond the one-second budget: only a hang gets here.
+    let give_up = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > give_up {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("__complete {args:?} still running after 10 s: it had to be killed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success());
+    let mut stdout = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+    stdout
+}
+
+#[test]
+fn cluster_look_ups_degrade_to_nothing() {
+    let missing = complete_or_kill(Path::new("/nonexistent/kubeconfig"), &["delete", ""]);
+    assert_eq!(missing, ":4\n");
+}
+
+/// A kubeconfig whose user gets credentials from an `exec` plugin that
+/// never answers in time, as a cloud CLI waiting on the network does. kube
+/// runs such plugins synchronously, blocking its runtime's timers.
+#[test]
+fn a_hanging_credential_plugin_does_not_hang_completion() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = dir.path().join("credential-plugin");
+    std::fs::write(&plugin, "#!/bin/sh\nsleep 30\n").unwrap();
+    std::fs::set_permissions(&plugin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        format!(
+            "apiVersion: v1
+kind: Config
+clusters:
+- name: c
+  cluster:
+    server: https://127.0.0.1:1
+contexts:
+- name: c
+  context:
+    cluster: c
+    user: u
+current-context: c
+users:
+- name: u
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: {}
+      interactiveMode: Never
+",
+            plugin.display()
+        ),
+    )
+    .unwrap();
+    assert_eq!(complete_or_kill(&kubeconfig, &["get", ""]), ":4\n");
+    assert_eq!(
+        complete_or_kill(&kubeconfig, &["create", "r", "--resource", "GitRepository/"]),
+        ":4\n"
+    );
 }

@@ -12,12 +12,17 @@
 //! `receiver` crate's catalogs (types, events, kinds), and for names from the
 //! cluster, with a one-second budget and silence on any failure.
 
+mod cluster;
+mod flags;
 mod scripts;
 mod values;
+mod walk;
 
 pub use scripts::script;
 
 use clap::{Arg, Command, CommandFactory};
+
+use walk::Line;
 
 use crate::cli::Cli;
 
@@ -99,44 +104,6 @@ impl Completions {
     }
 }
 
-/// What the word being completed is.
-enum Slot<'a> {
-    /// A subcommand name or a positional value of `command`.
-    Word,
-    /// The value of `arg`; `prefix` is put before each candidate (`--flag=`).
-    Value { arg: &'a Arg, prefix: String },
-    /// A flag name.
-    Flag,
-}
-
-/// What was typed before the word being completed.
-pub struct Line<'a> {
-    command: &'a Command,
-    /// Values given so far, by argument id (for context-dependent values).
-    values: Vec<(String, String)>,
-    positionals: usize,
-}
-
-impl Line<'_> {
-    /// The last value given for the argument with `id`.
-    pub fn value_of(&self, id: &str) -> Option<&str> {
-        self.values
-            .iter()
-            .rev()
-            .find(|(key, _)| key == id)
-            .map(|(_, value)| value.as_str())
-    }
-
-    /// The subcommand path's last name (`create`), or "" at the root.
-    pub fn subcommand(&self) -> &str {
-        if self.command.get_name() == crate::generate::BIN_NAME {
-            ""
-        } else {
-            self.command.get_name()
-        }
-    }
-}
-
 /// Completes `words`: everything after `__complete`, the last being the
 /// (possibly empty) word under the cursor.
 pub fn complete(words: &[String]) -> Completions {
@@ -146,161 +113,52 @@ pub fn complete(words: &[String]) -> Completions {
         Some((current, typed)) => (typed, current.as_str()),
         None => (&[][..], ""),
     };
-    let (line, pending) = walk(&root, typed);
-    let slot = match pending {
-        Some(arg) => Slot::Value {
-            arg,
-            prefix: String::new(),
-        },
-        None => match current.strip_prefix("--").and_then(|rest| rest.split_once('=')) {
-            Some((name, _)) => match find_long(line.command, name) {
-                Some(arg) if takes_value(arg) => Slot::Value {
-                    arg,
-                    prefix: format!("--{name}="),
-                },
-                _ => return Completions::new(Vec::new(), directive::NO_FILE_COMP),
-            },
-            None if current.starts_with('-') => Slot::Flag,
-            None => Slot::Word,
-        },
+    let (line, pending) = walk::walk(&root, typed);
+    if let Some(arg) = pending {
+        return value(arg, &line, current);
+    }
+    if current.starts_with('-') {
+        // Like Cobra, `--type=gi` and `-n=fl` complete the bare value
+        // (`github`): each shell script puts the `--type=` back itself.
+        return match walk::flag_with_value(line.command, current) {
+            Some((Some(arg), partial)) => value(arg, &line, partial),
+            Some((None, _)) => Completions::new(Vec::new(), directive::NO_FILE_COMP),
+            None => filter(
+                Completions::new(flags::candidates(&line, current), directive::NO_FILE_COMP),
+                current,
+            ),
+        };
+    }
+    filter(word(&line, current), current)
+}
+
+/// Candidates for the value of `arg`, `partial` being what was typed of
+/// it. For comma lists (`--event push,ta`) the last item is completed and
+/// each candidate is the whole word (`push,tag_push`), since shells replace
+/// the whole word; items already in the list are not offered again.
+fn value(arg: &Arg, line: &Line<'_>, partial: &str) -> Completions {
+    let (head, item) = match arg.get_value_delimiter().and_then(|d| partial.rfind(d).map(|i| (d, i))) {
+        Some((delimiter, index)) => (
+            &partial[..index + delimiter.len_utf8()],
+            &partial[index + delimiter.len_utf8()..],
+        ),
+        None => ("", partial),
     };
-    let completions = match slot {
-        Slot::Flag => Completions::new(flags(line.command, current), directive::NO_FILE_COMP),
-        Slot::Value { arg, prefix } => {
-            let partial = &current[prefix.len().min(current.len())..];
-            let mut completions = values::for_arg(arg, &line, partial);
-            completions
-                .candidates
-                .iter_mut()
-                .for_each(|c| c.value.insert_str(0, &prefix));
-            completions
+    let mut completions = filter(values::for_arg(arg, line, item), item);
+    if !head.is_empty() {
+        let given: Vec<&str> = head.split(arg.get_value_delimiter().unwrap_or(',')).collect();
+        completions.candidates.retain(|c| !given.contains(&c.value.as_str()));
+        for candidate in &mut completions.candidates {
+            candidate.value.insert_str(0, head);
         }
-        Slot::Word => word(&line, current),
-    };
-    filter(completions, current)
+    }
+    completions
 }
 
 /// Keeps the candidates that extend what was typed.
 fn filter(mut completions: Completions, current: &str) -> Completions {
     completions.candidates.retain(|c| c.value.starts_with(current));
     completions
-}
-
-fn takes_value(arg: &Arg) -> bool {
-    arg.get_action().takes_values()
-}
-
-fn find_long<'a>(command: &'a Command, name: &str) -> Option<&'a Arg> {
-    command.get_arguments().find(|arg| {
-        arg.get_long_and_visible_aliases()
-            .is_some_and(|longs| longs.contains(&name))
-    })
-}
-
-fn find_short(command: &Command, short: char) -> Option<&Arg> {
-    command.get_arguments().find(|arg| arg.get_short() == Some(short))
-}
-
-/// Follows the typed words through the command tree. Returns where we are
-/// and the flag still waiting for its value, if the last word was one.
-fn walk<'a>(root: &'a Command, typed: &[String]) -> (Line<'a>, Option<&'a Arg>) {
-    let mut line = Line {
-        command: root,
-        values: Vec::new(),
-        positionals: 0,
-    };
-    let mut pending: Option<&Arg> = None;
-    let mut only_positionals = false;
-    for word in typed {
-        if let Some(arg) = pending.take() {
-            line.values.push((arg.get_id().to_string(), word.clone()));
-            continue;
-        }
-        if word == "--" {
-            only_positionals = true;
-            continue;
-        }
-        if !only_positionals && let Some(long) = word.strip_prefix("--") {
-            let (name, inline) = match long.split_once('=') {
-                Some((name, value)) => (name, Some(value)),
-                None => (long, None),
-            };
-            if let Some(arg) = find_long(line.command, name) {
-                match (takes_value(arg), inline) {
-                    (true, Some(value)) => line.values.push((arg.get_id().to_string(), value.to_string())),
-                    (true, None) => pending = Some(arg),
-                    (false, _) => line.values.push((arg.get_id().to_string(), "true".into())),
-                }
-            }
-            continue;
-        }
-        if !only_positionals && word.len() > 1 && word.starts_with('-') {
-            let shorts: Vec<char> = word[1..].chars().collect();
-            for (index, short) in shorts.iter().enumerate() {
-                let Some(arg) = find_short(line.command, *short) else {
-                    break;
-                };
-                if takes_value(arg) {
-                    let rest: String = shorts[index + 1..].iter().collect();
-                    let rest = rest.strip_prefix('=').unwrap_or(&rest).to_string();
-                    if rest.is_empty() {
-                        pending = Some(arg);
-                    } else {
-                        line.values.push((arg.get_id().to_string(), rest));
-                    }
-                    break;
-                }
-                line.values.push((arg.get_id().to_string(), "true".into()));
-            }
-            continue;
-        }
-        let subcommand = (line.positionals == 0)
-            .then(|| {
-                line.command
-                    .get_subcommands()
-                    .find(|s| s.get_name() == word || s.get_all_aliases().any(|a| a == word))
-            })
-            .flatten();
-        match subcommand {
-            Some(sub) => {
-                line = Line {
-                    command: sub,
-                    values: line.values,
-                    positionals: 0,
-                }
-            }
-            None => {
-                if let Some(positional) = line.command.get_positionals().nth(line.positionals) {
-                    line.values.push((positional.get_id().to_string(), word.clone()));
-                }
-                line.positionals += 1;
-            }
-        }
-    }
-    (line, pending)
-}
-
-/// Flags of the current command (globals included), long names first.
-fn flags(command: &Command, current: &str) -> Vec<Candidate> {
-    let mut candidates = Vec::new();
-    for arg in command
-        .get_arguments()
-        .filter(|a| !a.is_positional() && !a.is_hide_set())
-    {
-        let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
-        if let Some(long) = arg.get_long() {
-            candidates.push(Candidate::described(format!("--{long}"), help.clone()));
-        }
-        if current.len() <= 1
-            && let Some(short) = arg.get_short()
-        {
-            candidates.push(Candidate::described(format!("-{short}"), help));
-        }
-    }
-    if current.starts_with("--") || current.len() <= 1 {
-        candidates.push(Candidate::described("--help", "Print help"));
-    }
-    candidates
 }
 
 /// A subcommand name, or the next positional's values.
@@ -384,7 +242,8 @@ mod tests {
                 .contains("GitHub")
         );
         assert_eq!(completions.directive, directive::NO_FILE_COMP);
-        assert_eq!(self::values("create r --type=gi"), ["--type=github", "--type=gitlab"]);
+        // Cobra answers `--type=gi` with bare values; the scripts re-add `--type=`.
+        assert_eq!(self::values("create r --type=gi"), ["github", "gitlab"]);
     }
 
     #[test]
@@ -412,9 +271,60 @@ mod tests {
     }
 
     #[test]
+    fn kinds_ignore_case_and_keep_what_was_typed() {
+        assert_eq!(values("create r --resource gitr"), ["gitrepository/"]);
+        assert_eq!(values("create r --resource=Kust"), ["Kustomization/"]);
+        // A kind typed in lowercase is still a kind: no candidates here only
+        // because there is no cluster, but the look-up is not refused.
+        assert_eq!(complete_line("create r --resource nosuchkind/").candidates, []);
+    }
+
+    #[test]
+    fn comma_lists_complete_their_last_item() {
+        let words = ["create", "r", "--type", "gitlab", "--event", "Push Hook,T"].map(String::from);
+        let gitlab: Vec<String> = complete(&words).candidates.into_iter().map(|c| c.value).collect();
+        assert_eq!(gitlab, ["Push Hook,Tag Push Hook"]);
+        let events = values("create r --type github --event push,");
+        assert!(events.contains(&"push,ping".to_string()), "{events:?}");
+        assert!(!events.contains(&"push,push".to_string()), "{events:?}");
+        assert!(events.iter().all(|e| e.starts_with("push,")), "{events:?}");
+        let kinds = complete_line("create r --resource GitRepository/a,Kust");
+        assert_eq!(kinds.candidates[0].value, "GitRepository/a,Kustomization/");
+        assert_eq!(kinds.directive & directive::NO_SPACE, directive::NO_SPACE);
+    }
+
+    #[test]
+    fn flags_already_given_are_not_offered_again_unless_repeatable() {
+        let flags = values("create r --type github --event push --export --");
+        assert!(!flags.contains(&"--type".to_string()), "{flags:?}");
+        assert!(!flags.contains(&"--export".to_string()), "{flags:?}");
+        assert!(flags.contains(&"--event".to_string()), "{flags:?}");
+        assert!(flags.contains(&"--resource".to_string()), "{flags:?}");
+        let flags = values("list -n default -");
+        assert!(!flags.contains(&"-n".to_string()) && !flags.contains(&"--namespace".to_string()));
+        assert!(flags.contains(&"-o".to_string()), "{flags:?}");
+        let flags = values("list --context a --");
+        assert!(flags.contains(&"--context".to_string()), "{flags:?}");
+    }
+
+    #[test]
+    fn help_once_and_version_only_at_the_root() {
+        let flags = values("create r --");
+        assert_eq!(flags.iter().filter(|f| *f == "--help").count(), 1, "{flags:?}");
+        assert!(!flags.contains(&"--version".to_string()), "{flags:?}");
+        let root = values("--");
+        assert_eq!(root.iter().filter(|f| *f == "--help").count(), 1, "{root:?}");
+        assert!(root.contains(&"--version".to_string()), "{root:?}");
+    }
+
+    #[test]
     fn output_values_and_shells() {
         assert_eq!(values("list -o w"), ["wide"]);
-        assert_eq!(values("list --output=j"), ["--output=json"]);
+        assert_eq!(values("list --output=j"), ["json"]);
+        assert_eq!(values("list -o=w"), ["wide"]);
+        assert_eq!(values("list -Ao=w"), ["wide"]);
+        assert!(values("list --output=").contains(&"yaml".to_string()));
+        assert_eq!(complete_line("list --all-namespaces=t").candidates, []);
         assert_eq!(values("completion f"), ["fish"]);
         assert_eq!(values("expose --type N"), ["NodePort"]);
     }

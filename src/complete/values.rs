@@ -1,23 +1,16 @@
 //! Candidate values for one argument.
 
-use std::time::Duration;
-
 use clap::{Arg, ValueHint};
-use k8s_openapi::api::core::v1::{Namespace, Secret};
-use kube::api::{Api, DynamicObject, ListParams};
-use kube::core::PartialObjectMeta;
-use receiver::{GoDuration, ProviderType, Receiver, ResourceKind};
+use receiver::{GoDuration, ProviderType, ResourceKind};
 
-use super::{Candidate, Completions, Line, directive};
+use super::cluster::{self as lookup, Lookup};
+use super::walk::Line;
+use super::{Candidate, Completions, directive};
 use crate::cli::GlobalArgs;
-use crate::cluster::{self, Cluster, flux_objects};
-use crate::commands::block_on;
+use crate::cluster;
 
-/// How long a completion may spend asking the cluster before it gives up
-/// quietly: a shell must never hang on TAB.
-const CLUSTER_BUDGET: Duration = Duration::from_secs(1);
-
-/// Candidates for `arg`, given what is on the line.
+/// Candidates for one item of `arg` (for comma lists, the item after the
+/// last comma), given what is on the line.
 pub fn for_arg(arg: &Arg, line: &Line<'_>, partial: &str) -> Completions {
     let none = |directive| Completions {
         candidates: Vec::new(),
@@ -28,7 +21,9 @@ pub fn for_arg(arg: &Arg, line: &Line<'_>, partial: &str) -> Completions {
         directive: directive::NO_FILE_COMP,
     };
     match arg.get_id().as_str() {
-        "provider" if line.subcommand() != "expose" => Completions {
+        // The receiver type; `expose --type` is a Service type (id
+        // `service_type`) and gets its values from clap below.
+        "provider" => Completions {
             candidates: ProviderType::ALL
                 .iter()
                 .map(|p| Candidate::described(p.as_str(), p.info().description))
@@ -37,16 +32,16 @@ pub fn for_arg(arg: &Arg, line: &Line<'_>, partial: &str) -> Completions {
         },
         "events" => events(line),
         "resources" => resources(line, partial),
-        "namespace" | "flux_namespace" => names(cluster_names(line, Lookup::Namespaces)),
+        "namespace" | "flux_namespace" => names(lookup::names(global_args(line), Lookup::Namespaces)),
         "context" => names(contexts(line)),
-        "secret_ref" => names(cluster_names(line, Lookup::Secrets)),
+        "secret_ref" => names(lookup::names(global_args(line), Lookup::Secrets)),
         "name"
             if matches!(
                 line.subcommand(),
                 "get" | "delete" | "suspend" | "resume" | "reconcile" | "export"
             ) =>
         {
-            names(cluster_names(line, Lookup::Receivers))
+            names(lookup::names(global_args(line), Lookup::Receivers))
         }
         _ => {
             let possible = arg.get_possible_values();
@@ -91,21 +86,30 @@ fn events(line: &Line<'_>) -> Completions {
 }
 
 /// `Kind/` first (no space after, the name follows), then the names of
-/// that kind in the cluster.
+/// that kind in the cluster. Kinds are matched without regard to case, as
+/// `--resource` parses them; candidates keep what was typed as it was
+/// typed, because shells only accept candidates that extend the word.
 fn resources(line: &Line<'_>, partial: &str) -> Completions {
     match partial.split_once('/') {
         None => Completions {
             candidates: ResourceKind::ALL
                 .iter()
-                .map(|k| Candidate::described(format!("{k}/"), k.api_version()))
+                .filter_map(|kind| {
+                    let kind_name = kind.as_str();
+                    let head = kind_name.get(..partial.len())?;
+                    head.eq_ignore_ascii_case(partial).then(|| {
+                        let spelled = format!("{partial}{}/", &kind_name[partial.len()..]);
+                        Candidate::described(spelled, kind.api_version())
+                    })
+                })
                 .collect(),
             directive: directive::NO_FILE_COMP | directive::NO_SPACE,
         },
-        Some((kind, _)) => match kind.parse::<ResourceKind>() {
+        Some((typed_kind, _)) => match typed_kind.parse::<ResourceKind>() {
             Ok(kind) => Completions {
-                candidates: cluster_names(line, Lookup::Objects(kind))
+                candidates: lookup::names(global_args(line), Lookup::Objects(kind))
                     .into_iter()
-                    .map(|name| Candidate::plain(format!("{kind}/{name}")))
+                    .map(|name| Candidate::plain(format!("{typed_kind}/{name}")))
                     .collect(),
                 directive: directive::NO_FILE_COMP,
             },
@@ -122,58 +126,6 @@ fn contexts(line: &Line<'_>) -> Vec<String> {
     cluster::context_names(&global_args(line)).unwrap_or_default()
 }
 
-/// What to look up in the cluster.
-enum Lookup {
-    Namespaces,
-    Receivers,
-    Secrets,
-    Objects(ResourceKind),
-}
-
-/// Names from the cluster, or none if it does not answer within a second.
-fn cluster_names(line: &Line<'_>, lookup: Lookup) -> Vec<String> {
-    let global = global_args(line);
-    let lookup_names = async {
-        let cluster = Cluster::connect(&global).await.ok()?;
-        let namespace = global.namespace.as_str();
-        let client = cluster.client.clone();
-        let params = ListParams::default().limit(500);
-        let names = match lookup {
-            Lookup::Namespaces => names_of(Api::<Namespace>::all(client).list_metadata(&params).await.ok()?.items),
-            Lookup::Receivers => names_of(
-                Api::<Receiver>::namespaced(client, namespace)
-                    .list_metadata(&params)
-                    .await
-                    .ok()?
-                    .items,
-            ),
-            Lookup::Secrets => names_of(
-                Api::<Secret>::namespaced(client, namespace)
-                    .list_metadata(&params)
-                    .await
-                    .ok()?
-                    .items,
-            ),
-            Lookup::Objects(kind) => {
-                let resource = flux_objects::api_resource(kind, None);
-                names_of(
-                    Api::<DynamicObject>::namespaced_with(client, namespace, &resource)
-                        .list_metadata(&params)
-                        .await
-                        .ok()?
-                        .items,
-                )
-            }
-        };
-        Some(names)
-    };
-    block_on(async { tokio::time::timeout(CLUSTER_BUDGET, lookup_names).await.ok().flatten() }).unwrap_or_default()
-}
-
-fn names_of<K>(items: Vec<PartialObjectMeta<K>>) -> Vec<String> {
-    items.into_iter().filter_map(|item| item.metadata.name).collect()
-}
-
 /// The connection flags typed on the line so far.
 fn global_args(line: &Line<'_>) -> GlobalArgs {
     GlobalArgs {
@@ -187,7 +139,7 @@ fn global_args(line: &Line<'_>) -> GlobalArgs {
             .value_of("context")
             .map(|c| vec![c.to_string()])
             .unwrap_or_default(),
-        timeout: GoDuration(CLUSTER_BUDGET),
+        timeout: GoDuration(lookup::BUDGET),
         flux_namespace: line.value_of("flux_namespace").unwrap_or("flux-system").to_string(),
         verbose: false,
     }

@@ -1,6 +1,7 @@
 # PowerShell completion for flux-receiver. Candidates come from
 # `flux-receiver __complete`, the protocol flux itself uses for
-# `flux receiver …`, so both complete the same things.
+# `flux receiver …`, so both complete the same things. Directives are
+# honoured as in Cobra's own PowerShell script.
 #
 # Install: add `flux-receiver completion powershell | Out-String | Invoke-Expression`
 # to your $PROFILE.
@@ -15,18 +16,48 @@ Register-ArgumentCompleter -Native -CommandName 'flux-receiver' -ScriptBlock {
     if ($wordToComplete -ne '' -and $arguments.Count -gt 0 -and $arguments[-1] -eq $wordToComplete) {
         $arguments = @($arguments | Select-Object -SkipLast 1)
     }
-    # Windows PowerShell drops empty native arguments; quote the empty word.
-    $current = if ($wordToComplete -eq '') { '""' } else { $wordToComplete }
+    # Before 7.3 (or with legacy argument passing) PowerShell drops an empty
+    # native argument, so it must be written as `""` to arrive at all; since
+    # then an empty string arrives as it is, and `""` would arrive as two
+    # quote characters.
+    $legacy = $PSVersionTable.PSVersion -lt [version]'7.2.0' -or
+        ($PSVersionTable.PSVersion -lt [version]'7.3.0' -and -not [ExperimentalFeature]::IsEnabled('PSNativeCommandArgumentPassing')) -or
+        $PSNativeCommandArgumentPassing -eq 'Legacy'
+    $current = if ($wordToComplete -eq '' -and $legacy) { '""' } else { $wordToComplete }
     $out = @(& $program __complete @arguments $current 2>$null)
     if ($out.Count -eq 0) { return }
     $directive = [int]($out[-1].TrimStart(':'))
-    if ($directive -band 1) { return }
-    $out | Select-Object -SkipLast 1 | ForEach-Object {
+    if ($directive -band @ERROR@) { return }
+
+    # For --flag=value (and -f=value) the candidates are bare values, as
+    # Cobra sends them: match them against the value, then put the flag back.
+    $flag = ''
+    $typed = $wordToComplete
+    if ($typed -like '-*=*') {
+        $flag, $typed = $typed.Split('=', 2)
+        $flag += '='
+    }
+    $values = @($out | Select-Object -SkipLast 1 | ForEach-Object {
         $value, $description = $_ -split "`t", 2
-        if ($value -like "$wordToComplete*") {
-            if (-not $description) { $description = $value }
-            $text = if ($value -match '\s') { "'$value'" } else { $value }
-            [System.Management.Automation.CompletionResult]::new($text, $value, 'ParameterValue', $description)
+        if ($value.StartsWith($typed)) {
+            [pscustomobject]@{ Value = $value; Description = $(if ($description) { $description } else { $value }) }
         }
+    })
+    if (-not ($directive -band @KEEP_ORDER@)) {
+        $values = @($values | Sort-Object -Property Value)
+    }
+    if ($values.Count -eq 0) {
+        # An empty result keeps PowerShell from completing file names.
+        if ($directive -band @NO_FILE_COMP@) { '' }
+        return
+    }
+    # PSReadLine's Complete and MenuComplete modes insert the text as is, so
+    # the space after a finished value is ours to add (or not, for Kind/).
+    $mode = (Get-PSReadLineKeyHandler -ErrorAction SilentlyContinue | Where-Object { $_.Key -eq 'Tab' }).Function
+    $space = if (($directive -band @NO_SPACE@) -or $mode -notin 'Complete', 'MenuComplete') { '' } else { ' ' }
+    $values | ForEach-Object {
+        $text = $flag + $_.Value
+        if ($text -match '[\s''"`$#@;,{}()|<>&]') { $text = "'" + $text.Replace("'", "''") + "'" }
+        [System.Management.Automation.CompletionResult]::new($text + $space, $_.Value, 'ParameterValue', $_.Description)
     }
 }

@@ -17,7 +17,7 @@ __flux_receiver_complete() {
         # so that --flag=value and a:b stay one word.
         local line=${COMP_LINE:0:COMP_POINT}
         read -r -a words <<< "$line"
-        if [[ $line == *[[:space:]] ]]; then
+        if [[ -z $line || $line == *[[:space:]] ]]; then
             words+=("")
         fi
         cword=$(( ${#words[@]} - 1 ))
@@ -31,18 +31,24 @@ __flux_receiver_complete() {
     directive=${directive:-0}
     out=${out%:*}
 
-    (( directive & 1 )) && return 0
-    (( directive & 2 )) && compopt -o nospace 2>/dev/null
-    (( directive & 32 )) && compopt -o nosort 2>/dev/null
+    (( directive & @ERROR@ )) && return 0
+    (( directive & @NO_SPACE@ )) && compopt -o nospace 2>/dev/null
+    (( directive & @KEEP_ORDER@ )) && compopt -o nosort 2>/dev/null
 
+    # For --flag=value (and -f=value) the candidates are bare values, as
+    # Cobra sends them; they extend the text after the '='.
+    local typed=$cur
+    if [[ $typed == -*=* ]]; then
+        typed=${typed#*=}
+    fi
     # bash replaces only the text after the last word-break character
-    # (':' and '=' by default), so candidates lose that prefix.
+    # (':' and '=' by default), so candidates lose what comes before it.
     local trim=""
     local breaks=""
     [[ $COMP_WORDBREAKS == *:* ]] && breaks+=":"
     [[ $COMP_WORDBREAKS == *=* ]] && breaks+="="
-    if [[ -n $breaks && $cur == *[$breaks]* ]]; then
-        trim=${cur%"${cur##*[$breaks]}"}
+    if [[ -n $breaks && $typed == *[$breaks]* ]]; then
+        trim=${typed%"${typed##*[$breaks]}"}
     fi
 
     COMPREPLY=()
@@ -50,7 +56,7 @@ __flux_receiver_complete() {
     while IFS='' read -r entry; do
         [[ -z $entry ]] && continue
         value=${entry%%$'\t'*}
-        [[ $value == "$cur"* ]] || continue
+        [[ $value == "$typed"* ]] || continue
         value=${value#"$trim"}
         if [[ $value == *[[:space:]]* ]]; then
             value=$(printf '%q' "$value")
@@ -58,7 +64,7 @@ __flux_receiver_complete() {
         COMPREPLY+=("$value")
     done <<< "$out"
 
-    if (( ${#COMPREPLY[@]} == 0 )) && ! (( directive & 4 )); then
+    if (( ${#COMPREPLY[@]} == 0 )) && ! (( directive & @NO_FILE_COMP@ )); then
         compopt -o default 2>/dev/null
     fi
     return 0

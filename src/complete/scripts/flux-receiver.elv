@@ -5,22 +5,48 @@
 # Install: eval (flux-receiver completion elvish | slurp)
 
 use str
+use math
+
+# Whether the directive has the bit `bit` set (elvish has no bitwise and).
+fn -flux-receiver-has {|directive bit|
+    == (% (math:floor (/ $directive $bit)) 2) 1
+}
 
 set edit:completion:arg-completer[flux-receiver] = {|@words|
     var lines = [(e:flux-receiver __complete $@words[1..] 2>/dev/null)]
     if (== (count $lines) 0) {
         return
     }
-    var directive = (str:trim-prefix $lines[-1] ':')
-    if (== (% $directive 2) 1) {
+    var directive = (num (str:trim-prefix $lines[-1] ':'))
+    if (-flux-receiver-has $directive @ERROR@) {
         return
     }
-    for line $lines[..-1] {
-        var parts = [(str:split "\t" $line)]
-        if (> (count $parts) 1) {
-            edit:complex-candidate $parts[0] &display=$parts[0]' ('$parts[1]')'
-        } else {
-            edit:complex-candidate $parts[0]
+    var candidates = $lines[..-1]
+    if (== (count $candidates) 0) {
+        # No candidates: file names, unless the directive forbids them.
+        if (not (-flux-receiver-has $directive @NO_FILE_COMP@)) {
+            edit:complete-filename $words[-1]
         }
+        return
+    }
+    # Values for --flag=value come bare, as Cobra sends them; elvish matches
+    # candidates against the whole word, so the flag goes back in front.
+    var flag = ''
+    var current = $words[-1]
+    if (and (str:has-prefix $current '-') (str:contains $current '=')) {
+        var flag-and-value = [(str:split &max=2 '=' $current)]
+        set flag = $flag-and-value[0]'='
+    }
+    var suffix = ' '
+    if (-flux-receiver-has $directive @NO_SPACE@) {
+        set suffix = ''
+    }
+    for line $candidates {
+        var parts = [(str:split &max=2 "\t" $line)]
+        var display = $parts[0]
+        if (> (count $parts) 1) {
+            set display = $parts[0]' ('$parts[1]')'
+        }
+        edit:complex-candidate $flag$parts[0] &display=$display &code-suffix=$suffix
     }
 }

@@ -13,17 +13,21 @@ function __flux_receiver_complete
     or return
     set -l directive (string replace -r '^:' '' -- $out[-1])
     set -e out[-1]
-    if test (math "$directive % 2") -eq 1
+    if test (math "bitand($directive, @ERROR@)") -ne 0
         return
     end
     if test (count $out) -eq 0
         # No candidates: file names, unless the directive forbids them.
-        if test (math "floor($directive / 4) % 2") -eq 0
+        if test (math "bitand($directive, @NO_FILE_COMP@)") -eq 0
             __fish_complete_path $current
         end
         return
     end
-    printf '%s\n' $out
+    # Values for --flag=value come bare, as Cobra sends them; fish matches
+    # candidates against the whole token, so the flag goes back in front.
+    # (Always one element, possibly empty: an empty list would void $flag$out.)
+    set -l flag (string replace -r -- '^(-[^=]*=)?.*$' '$1' $current)
+    printf '%s\n' $flag$out
 end
 
 complete -c flux-receiver -f -a '(__flux_receiver_complete)'
