@@ -11,9 +11,11 @@
 //!
 //! Never linked into the flux-receiver binary.
 
+mod apply;
 mod controller;
 mod fixtures;
 mod kubeconfig;
+mod managed;
 mod objects;
 mod patch;
 mod resources;
@@ -190,8 +192,22 @@ impl Emulator {
         let namespace = object["metadata"]["namespace"].as_str().map(str::to_string);
         let name = object["metadata"]["name"].as_str().unwrap_or_default().to_string();
         let result = match objects::get(&self.state, resource, namespace.as_deref(), &name) {
-            Ok(_) => objects::update(&self.state, resource, namespace.as_deref(), &name, object, false),
-            Err(_) => objects::create(&self.state, resource, namespace.as_deref(), object),
+            Ok(_) => objects::update(
+                &self.state,
+                resource,
+                namespace.as_deref(),
+                &name,
+                object,
+                false,
+                objects::Writer::Untracked,
+            ),
+            Err(_) => objects::create(
+                &self.state,
+                resource,
+                namespace.as_deref(),
+                object,
+                objects::Writer::Untracked,
+            ),
         };
         result.unwrap_or_else(|e| panic!("put_object: {}", e.message));
     }
