@@ -21,6 +21,7 @@ mod patch;
 mod resources;
 mod selectors;
 mod server;
+mod signatures;
 mod state;
 mod status;
 mod store;
