@@ -4,8 +4,8 @@
 //!
 //! It speaks the Kubernetes API over plain HTTP closely enough that kube-rs
 //! and kubectl work against it for what flux-receiver uses: discovery,
-//! get/list/watch/create/update/patch (merge, JSON, server-side
-//! apply)/delete, the status subresource, label and field selectors,
+//! get/list/watch/create/update/patch (merge, JSON, server-side apply
+//! with field ownership in `managedFields`)/delete, the status subresource, label and field selectors,
 //! pagination, `Status` errors. Tests can deny verbs (RBAC), inject faults,
 //! count requests and read or write objects directly.
 //!

@@ -182,6 +182,7 @@ pub fn create(
     create_locked(state, &mut store, resource, namespace, object, writer)
 }
 
+/// [`create`] with the store already locked by the caller.
 fn create_locked(
     state: &State,
     store: &mut Store,
@@ -277,7 +278,8 @@ pub fn update(
     )
 }
 
-#[allow(clippy::too_many_arguments)]
+/// [`update`] with the store already locked by the caller.
+#[allow(clippy::too_many_arguments)] // update's own arguments plus the held store
 fn update_locked(
     state: &State,
     store: &mut Store,

@@ -91,8 +91,10 @@ async fn apply_records_the_managers_fields() {
         json!({"f:spec": {"f:events": {}, "f:resources": {}, "f:secretRef": {"f:name": {}}, "f:type": {}}})
     );
     // A merge patch is an Update by its field manager, which owns what it changed.
-    let mut params = PatchParams::default();
-    params.field_manager = Some("labeller".into());
+    let params = PatchParams {
+        field_manager: Some("labeller".into()),
+        ..PatchParams::default()
+    };
     let patched = api
         .patch(
             "r",
@@ -159,8 +161,10 @@ async fn an_update_managers_conflict_names_its_api_version() {
     api.patch("r", &PatchParams::apply("first"), &Patch::Apply(&receiver(json!({}))))
         .await
         .unwrap();
-    let mut params = PatchParams::default();
-    params.field_manager = Some("other-manager".into());
+    let params = PatchParams {
+        field_manager: Some("other-manager".into()),
+        ..PatchParams::default()
+    };
     api.patch("r", &params, &Patch::Merge(json!({"spec": {"events": ["ping"]}})))
         .await
         .unwrap();
