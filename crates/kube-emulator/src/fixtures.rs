@@ -6,7 +6,7 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use crate::controller;
-use crate::objects::{self, collection, key};
+use crate::objects::{self, key};
 use crate::resources::{self, ResourceType};
 use crate::state::State;
 
@@ -18,7 +18,7 @@ fn find(with_flux: bool, group: &str, plural: &str) -> &'static ResourceType {
 
 fn create(state: &State, group: &str, plural: &str, namespace: Option<&str>, object: Value) {
     let resource = find(state.with_flux, group, plural);
-    objects::create(state, resource, namespace, object).expect("fixtures are valid");
+    objects::create(state, resource, namespace, object, objects::Writer::Untracked).expect("fixtures are valid");
 }
 
 /// Installs the base objects.
@@ -119,5 +119,4 @@ pub fn seed_receivers(state: &State, count: usize) {
         );
         controller::reconcile(state, &key(receivers, Some(&namespace), &name));
     }
-    let _ = collection(receivers);
 }

@@ -4,21 +4,24 @@
 //!
 //! It speaks the Kubernetes API over plain HTTP closely enough that kube-rs
 //! and kubectl work against it for what flux-receiver uses: discovery,
-//! get/list/watch/create/update/patch (merge, JSON, server-side
-//! apply)/delete, the status subresource, label and field selectors,
+//! get/list/watch/create/update/patch (merge, JSON, server-side apply
+//! with field ownership in `managedFields`)/delete, the status subresource, label and field selectors,
 //! pagination, `Status` errors. Tests can deny verbs (RBAC), inject faults,
 //! count requests and read or write objects directly.
 //!
 //! Never linked into the flux-receiver binary.
 
+mod apply;
 mod controller;
 mod fixtures;
 mod kubeconfig;
+mod managed;
 mod objects;
 mod patch;
 mod resources;
 mod selectors;
 mod server;
+mod signatures;
 mod state;
 mod status;
 mod store;
@@ -200,8 +203,22 @@ impl Emulator {
         let namespace = object["metadata"]["namespace"].as_str().map(str::to_string);
         let name = object["metadata"]["name"].as_str().unwrap_or_default().to_string();
         let result = match objects::get(&self.state, resource, namespace.as_deref(), &name) {
-            Ok(_) => objects::update(&self.state, resource, namespace.as_deref(), &name, object, false),
-            Err(_) => objects::create(&self.state, resource, namespace.as_deref(), object),
+            Ok(_) => objects::update(
+                &self.state,
+                resource,
+                namespace.as_deref(),
+                &name,
+                object,
+                false,
+                objects::Writer::Untracked,
+            ),
+            Err(_) => objects::create(
+                &self.state,
+                resource,
+                namespace.as_deref(),
+                object,
+                objects::Writer::Untracked,
+            ),
         };
         result.unwrap_or_else(|e| panic!("put_object: {}", e.message));
     }

@@ -5,6 +5,8 @@
 use base64::Engine;
 use serde_json::{Map, Value, json};
 
+use crate::apply;
+use crate::managed;
 use crate::patch;
 use crate::resources::ResourceType;
 use crate::state::State;
@@ -147,17 +149,51 @@ fn desired_state(object: &Value) -> Value {
     rest
 }
 
+/// Who writes, for `metadata.managedFields`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writer<'a> {
+    /// A field manager writing through the API (create, replace, merge or
+    /// JSON patch): it owns what it changes.
+    Manager(&'a str),
+    /// Server-side apply has already worked out the managedFields.
+    Applied,
+    /// A write that bypasses the API (fixtures, tests): ownership untouched.
+    Untracked,
+}
+
+/// An object written, and whether the write created it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    /// The object as stored.
+    pub object: Value,
+    /// Whether it did not exist before (201 rather than 200).
+    pub created: bool,
+}
+
 /// Creates `object` (its name, or generateName, decides the name).
 pub fn create(
     state: &State,
     resource: &ResourceType,
     namespace: Option<&str>,
+    object: Value,
+    writer: Writer,
+) -> Result<Value, ApiError> {
+    let mut store = state.store.lock().unwrap();
+    create_locked(state, &mut store, resource, namespace, object, writer)
+}
+
+/// [`create`] with the store already locked by the caller.
+fn create_locked(
+    state: &State,
+    store: &mut Store,
+    resource: &ResourceType,
+    namespace: Option<&str>,
     mut object: Value,
+    writer: Writer,
 ) -> Result<Value, ApiError> {
     if !object.is_object() {
         return Err(ApiError::bad_request("the body must be an object"));
     }
-    let mut store = state.store.lock().unwrap();
     let name = match object["metadata"]["name"].as_str() {
         Some(name) if !name.is_empty() => name.to_string(),
         _ => match object["metadata"]["generateName"].as_str() {
@@ -178,7 +214,7 @@ pub fn create(
             "the namespace of the provided object does not match the namespace sent on the request",
         ));
     }
-    check_namespace(&store, resource, namespace)?;
+    check_namespace(store, resource, namespace)?;
     validate(resource, &object, &name)?;
     let key = key(resource, namespace.filter(|_| resource.namespaced), &name);
     if store.get(&key).is_some() {
@@ -193,11 +229,17 @@ pub fn create(
         metadata["namespace"] = json!(namespace.unwrap_or_default());
     }
     metadata["uid"] = json!(uid);
-    metadata["generation"] = json!(1);
+    if resource.has_generation() {
+        metadata["generation"] = json!(1);
+    }
     metadata["creationTimestamp"] = json!(now());
     if let Some(map) = object["metadata"].as_object_mut() {
         map.remove("resourceVersion");
         map.remove("generateName");
+        if writer != Writer::Applied {
+            // Clients do not get to write ownership directly.
+            map.remove("managedFields");
+        }
     }
     if resource.status_subresource
         && !matches!(resource.plural, "namespaces" | "nodes")
@@ -206,6 +248,9 @@ pub fn create(
         map.remove("status");
     }
     default(state, resource, &mut object, None);
+    if let Writer::Manager(manager) = writer {
+        managed::record_update(None, &mut object, manager, &resource.api_version(), &now());
+    }
     Ok(store.put(key, object))
 }
 
@@ -216,10 +261,35 @@ pub fn update(
     resource: &ResourceType,
     namespace: Option<&str>,
     name: &str,
-    mut object: Value,
+    object: Value,
     status_only: bool,
+    writer: Writer,
 ) -> Result<Value, ApiError> {
     let mut store = state.store.lock().unwrap();
+    update_locked(
+        state,
+        &mut store,
+        resource,
+        namespace,
+        name,
+        object,
+        status_only,
+        writer,
+    )
+}
+
+/// [`update`] with the store already locked by the caller.
+#[allow(clippy::too_many_arguments)] // update's own arguments plus the held store
+fn update_locked(
+    state: &State,
+    store: &mut Store,
+    resource: &ResourceType,
+    namespace: Option<&str>,
+    name: &str,
+    mut object: Value,
+    status_only: bool,
+    writer: Writer,
+) -> Result<Value, ApiError> {
     let key = key(resource, namespace, name);
     let current = store
         .get(&key)
@@ -243,19 +313,30 @@ pub fn update(
         validate(resource, &object, name)?;
         object["apiVersion"] = json!(resource.api_version());
         object["kind"] = json!(resource.kind);
-        for field in ["uid", "creationTimestamp", "generation", "namespace", "name"] {
+        let mut kept = vec!["uid", "creationTimestamp", "generation", "namespace", "name"];
+        if writer != Writer::Applied {
+            kept.push("managedFields");
+        }
+        for field in kept {
             object["metadata"][field] = current["metadata"][field].clone();
         }
         if resource.status_subresource {
             object["status"] = current["status"].clone();
-            if object["status"].is_null() {
-                object.as_object_mut().map(|o| o.remove("status"));
-            }
         }
         default(state, resource, &mut object, Some(&current));
-        if desired_state(&object) != desired_state(&current) {
+        if resource.has_generation() && desired_state(&object) != desired_state(&current) {
             let generation = current["metadata"]["generation"].as_i64().unwrap_or(1);
             object["metadata"]["generation"] = json!(generation + 1);
+        }
+        // Fields copied from an object that lacks them are absent, not null.
+        if let Some(map) = object.as_object_mut() {
+            map.retain(|_, value| !value.is_null());
+        }
+        if let Some(map) = object["metadata"].as_object_mut() {
+            map.retain(|_, value| !value.is_null());
+        }
+        if let Writer::Manager(manager) = writer {
+            managed::record_update(Some(&current), &mut object, manager, &resource.api_version(), &now());
         }
         object
     };
@@ -276,44 +357,91 @@ pub enum PatchType {
     Apply,
 }
 
+/// One PATCH request.
+#[derive(Debug, Clone, Copy)]
+pub struct PatchRequest<'a> {
+    /// How to read the body.
+    pub patch_type: PatchType,
+    /// The patch (or applied configuration).
+    pub body: &'a Value,
+    /// Whether it targets the status subresource.
+    pub status_only: bool,
+    /// The field manager writing.
+    pub manager: &'a str,
+    /// `force=true`: server-side apply takes conflicting fields over.
+    pub force: bool,
+}
+
 /// Patches an object; server-side apply creates it when absent.
+///
+/// The read, the patch and the write happen under one lock of the store,
+/// so concurrent patches without a resourceVersion precondition all land
+/// instead of racing into spurious conflicts.
 pub fn patch(
     state: &State,
     resource: &ResourceType,
     namespace: Option<&str>,
     name: &str,
-    patch_type: PatchType,
-    body: &Value,
-    status_only: bool,
-) -> Result<Value, ApiError> {
-    let current = {
-        let store = state.store.lock().unwrap();
-        store.get(&key(resource, namespace, name)).cloned()
+    request: &PatchRequest,
+) -> Result<Written, ApiError> {
+    let body = request.body;
+    let applying = request.patch_type == PatchType::Apply;
+    if applying {
+        apply::check_type(resource, body)?;
+    }
+    let mut store = state.store.lock().unwrap();
+    let current = store.get(&key(resource, namespace, name)).cloned();
+    let time = now();
+    let apply_request = apply::Apply {
+        manager: request.manager,
+        force: request.force,
+        time: &time,
     };
     let Some(current) = current else {
-        if patch_type == PatchType::Apply && !status_only {
-            let mut object = body.clone();
+        if applying && !request.status_only {
+            let mut object = apply::apply(resource, None, body, &apply_request)?;
             object["metadata"]["name"] = json!(name);
-            return create(state, resource, namespace, object);
+            let object = create_locked(state, &mut store, resource, namespace, object, Writer::Applied)?;
+            return Ok(Written { object, created: true });
         }
         return Err(ApiError::not_found(resource, name));
     };
-    let mut next = current.clone();
-    match patch_type {
-        PatchType::Merge => patch::merge(&mut next, body),
-        PatchType::Apply => patch::apply(&mut next, body),
-        PatchType::Json => patch::json_patch(&mut next, body).map_err(ApiError::bad_request)?,
-    }
     // A resourceVersion in the patch is a precondition, as on the real server.
-    let wanted = match patch_type {
+    let wanted = match request.patch_type {
         PatchType::Json => None,
         _ => body["metadata"]["resourceVersion"].as_str().filter(|v| !v.is_empty()),
     };
     if wanted.is_some_and(|v| Some(v) != current["metadata"]["resourceVersion"].as_str()) {
         return Err(ApiError::conflict(resource, name));
     }
+    let (mut next, writer) = match request.patch_type {
+        PatchType::Apply => (
+            apply::apply(resource, Some(&current), body, &apply_request)?,
+            Writer::Applied,
+        ),
+        PatchType::Merge => {
+            let mut next = current.clone();
+            patch::merge(&mut next, body);
+            (next, Writer::Manager(request.manager))
+        }
+        PatchType::Json => {
+            let mut next = current.clone();
+            patch::json_patch(&mut next, body).map_err(ApiError::bad_request)?;
+            (next, Writer::Manager(request.manager))
+        }
+    };
     next["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"].clone();
-    update(state, resource, namespace, name, next, status_only)
+    let object = update_locked(
+        state,
+        &mut store,
+        resource,
+        namespace,
+        name,
+        next,
+        request.status_only,
+        writer,
+    )?;
+    Ok(Written { object, created: false })
 }
 
 /// Deletes an object, returning it.

@@ -1,5 +1,5 @@
-//! Patches: JSON merge patch (RFC 7386), JSON patch (RFC 6902), and the
-//! merge server-side apply performs.
+//! Patches: JSON merge patch (RFC 7386) and JSON patch (RFC 6902).
+//! Server-side apply lives in `apply`.
 
 use serde_json::Value;
 
@@ -17,26 +17,6 @@ pub fn merge(target: &mut Value, patch: &Value) {
                     map.remove(key);
                 } else {
                     merge(map.entry(key.clone()).or_insert(Value::Null), value);
-                }
-            }
-        }
-        other => *target = other.clone(),
-    }
-}
-
-/// Server-side apply, approximated: the applied configuration is merged
-/// into the live object like a merge patch, except that explicit nulls are
-/// ignored (apply configurations do not delete by null).
-pub fn apply(target: &mut Value, applied: &Value) {
-    match applied {
-        Value::Object(applied) => {
-            if !target.is_object() {
-                *target = Value::Object(Default::default());
-            }
-            let map = target.as_object_mut().expect("just made an object");
-            for (key, value) in applied {
-                if !value.is_null() {
-                    apply(map.entry(key.clone()).or_insert(Value::Null), value);
                 }
             }
         }
@@ -160,12 +140,5 @@ mod tests {
         .unwrap();
         assert_eq!(doc, json!({"metadata": {"labels": {"b": "2"}}, "list": [0, 2, 3]}));
         assert!(json_patch(&mut doc, &json!([{"op": "test", "path": "/list/0", "value": 9}])).is_err());
-    }
-
-    #[test]
-    fn apply_ignores_nulls() {
-        let mut doc = json!({"spec": {"a": 1, "b": 2}});
-        apply(&mut doc, &json!({"spec": {"a": 3, "b": null}}));
-        assert_eq!(doc, json!({"spec": {"a": 3, "b": 2}}));
     }
 }

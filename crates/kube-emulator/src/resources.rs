@@ -33,6 +33,14 @@ impl ResourceType {
         }
     }
 
+    /// Whether objects carry `metadata.generation`. The API server counts
+    /// generations only for types with a spec it tracks (workloads, CRDs
+    /// and custom resources); the core types served here (Secret, Namespace,
+    /// Service, Node) have none.
+    pub fn has_generation(&self) -> bool {
+        !self.group.is_empty()
+    }
+
     /// The singular name (lowercase kind).
     pub fn singular(&self) -> String {
         self.kind.to_ascii_lowercase()
@@ -145,8 +153,9 @@ pub fn core_versions() -> Value {
     json!({"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]})
 }
 
-/// `/apis`: the groups and their versions.
-pub fn group_list(with_flux: bool) -> Value {
+/// The served API groups (core excluded), each an `APIGroup` entry: name,
+/// versions and preferred version.
+fn groups(with_flux: bool) -> Vec<Value> {
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
     for r in served(with_flux).filter(|r| !r.group.is_empty()) {
         match groups.iter_mut().find(|(g, _)| *g == r.group) {
@@ -155,7 +164,7 @@ pub fn group_list(with_flux: bool) -> Value {
             None => groups.push((r.group, vec![r.version])),
         }
     }
-    let groups: Vec<Value> = groups
+    groups
         .into_iter()
         .map(|(group, versions)| {
             let versions: Vec<Value> = versions
@@ -164,8 +173,20 @@ pub fn group_list(with_flux: bool) -> Value {
                 .collect();
             json!({"name": group, "versions": versions, "preferredVersion": versions[0]})
         })
-        .collect();
-    json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+        .collect()
+}
+
+/// `/apis`: the groups and their versions.
+pub fn group_list(with_flux: bool) -> Value {
+    json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups(with_flux)})
+}
+
+/// `/apis/<group>`: one group's `APIGroup` document; `None` when not served.
+pub fn group(with_flux: bool, name: &str) -> Option<Value> {
+    let mut group = groups(with_flux).into_iter().find(|g| g["name"] == name)?;
+    group["kind"] = json!("APIGroup");
+    group["apiVersion"] = json!("v1");
+    Some(group)
 }
 
 /// `/api/v1` or `/apis/<group>/<version>`; `None` when not served.

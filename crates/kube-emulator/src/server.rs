@@ -67,6 +67,7 @@ enum Route {
     Version,
     CoreVersions,
     Groups,
+    Group(String),
     ResourceList { group: String, version: String },
     Object(Target),
     Unknown,
@@ -86,6 +87,7 @@ fn route(state: &State, path: &str) -> Route {
         ["version"] => return Route::Version,
         ["api"] => return Route::CoreVersions,
         ["apis"] => return Route::Groups,
+        ["apis", group] => return Route::Group(group.to_string()),
         ["api", version, rest @ ..] => ("", *version, rest),
         ["apis", group, version, rest @ ..] => (*group, *version, rest),
         _ => return Route::Unknown,
@@ -234,6 +236,13 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Res
                 json_response(200, &resources::group_list(state.with_flux)),
             ));
         }
+        Route::Group(group) => {
+            let response = match resources::group(state.with_flux, &group) {
+                Some(document) => json_response(200, &document),
+                None => page_not_found(),
+            };
+            return Ok(finish(&state, record, response));
+        }
         Route::ResourceList { group, version } => {
             let response = match resources::resource_list(state.with_flux, &group, &version) {
                 Some(list) => json_response(200, &list),
@@ -271,16 +280,23 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Res
             state.record(record);
             return Err(Dropped);
         }
+        Some(Fault::Conflict) => {
+            let error = ApiError::conflict(target.resource, target.name.as_deref().unwrap_or_default());
+            return Ok(finish(&state, record, error_response(&error)));
+        }
         Some(Fault::Slow(delay)) => tokio::time::sleep(delay).await,
         None => {}
     }
 
-    let content_type = request
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let (content_type, user_agent) = (header("content-type"), header("user-agent"));
     let body = match request.into_body().collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
@@ -291,7 +307,12 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Res
             ));
         }
     };
-    let response = match dispatch(&state, verb, &target, &query, &content_type, &body).await {
+    let input = Input {
+        content_type: &content_type,
+        user_agent: &user_agent,
+        body: &body,
+    };
+    let response = match dispatch(&state, verb, &target, &query, &input).await {
         Ok(response) => response,
         Err(error) => error_response(&error),
     };
@@ -310,17 +331,45 @@ fn version() -> Value {
            "compiler": "gc", "platform": "linux/amd64"})
 }
 
+/// Reads a create, replace or patch body: JSON, or YAML where the content
+/// type says so (every JSON document is YAML too, so JSON is tried first).
+/// Anything else, protobuf included, is 415 as on a server that does not
+/// decode it.
 fn parse_body(content_type: &str, body: &[u8]) -> Result<Value, ApiError> {
-    if content_type.contains("yaml") {
-        // Server-side apply bodies are YAML; every JSON document is YAML too.
-        if let Ok(value) = serde_json::from_slice(body) {
-            return Ok(value);
-        }
-        return Err(ApiError::bad_request(
-            "this emulator reads apply bodies in their JSON form only",
-        ));
+    let media_type = content_type.split(';').next().unwrap_or_default().trim();
+    let yaml = media_type.ends_with("yaml");
+    if !(yaml || media_type.is_empty() || media_type.ends_with("json")) {
+        return Err(ApiError::unsupported_body_type(content_type));
     }
-    serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        Err(e) if !yaml => Err(ApiError::bad_request(format!("invalid JSON body: {e}"))),
+        Err(_) => {
+            let text =
+                std::str::from_utf8(body).map_err(|e| ApiError::bad_request(format!("invalid YAML body: {e}")))?;
+            serde_saphyr::from_str(text).map_err(|e| ApiError::bad_request(format!("invalid YAML body: {e}")))
+        }
+    }
+}
+
+/// The field manager of a write: `fieldManager`, or else, as the API
+/// server does, the client's user agent up to its first `/` (`unknown`
+/// without one).
+fn field_manager(query: &[(String, String)], user_agent: &str) -> String {
+    match param(query, "fieldManager").filter(|m| !m.is_empty()) {
+        Some(manager) => manager.to_string(),
+        None => match user_agent.split('/').next().unwrap_or_default() {
+            "" => "unknown".to_string(),
+            prefix => prefix.to_string(),
+        },
+    }
+}
+
+/// What the body of a request is and who sends it.
+struct Input<'a> {
+    content_type: &'a str,
+    user_agent: &'a str,
+    body: &'a [u8],
 }
 
 async fn dispatch(
@@ -328,27 +377,29 @@ async fn dispatch(
     verb: &str,
     target: &Target,
     query: &[(String, String)],
-    content_type: &str,
-    body: &[u8],
+    input: &Input<'_>,
 ) -> Result<Response<Body>, ApiError> {
     let namespace = target.namespace.as_deref();
     let resource = target.resource;
+    let content_type = input.content_type;
+    let manager = field_manager(query, input.user_agent);
+    let writer = objects::Writer::Manager(&manager);
     match (verb, target.name.as_deref()) {
         ("get", Some(name)) => Ok(json_response(200, &objects::get(state, resource, namespace, name)?)),
         ("list", None) => Ok(json_response(200, &list(state, target, query)?)),
         ("watch", None) => watch(state.clone(), target, query),
         ("create", None) => {
-            let object = parse_body(content_type, body)?;
+            let object = parse_body(content_type, input.body)?;
             Ok(json_response(
                 201,
-                &objects::create(state, resource, namespace, object)?,
+                &objects::create(state, resource, namespace, object, writer)?,
             ))
         }
         ("update", Some(name)) => {
-            let object = parse_body(content_type, body)?;
+            let object = parse_body(content_type, input.body)?;
             Ok(json_response(
                 200,
-                &objects::update(state, resource, namespace, name, object, target.status)?,
+                &objects::update(state, resource, namespace, name, object, target.status, writer)?,
             ))
         }
         ("patch", Some(name)) => {
@@ -363,10 +414,22 @@ async fn dispatch(
             } else {
                 return Err(ApiError::unsupported_media_type(content_type));
             };
-            let patch = parse_body(content_type, body)?;
-            let existed = objects::get(state, resource, namespace, name).is_ok();
-            let object = objects::patch(state, resource, namespace, name, patch_type, &patch, target.status)?;
-            Ok(json_response(if existed { 200 } else { 201 }, &object))
+            let force = matches!(param(query, "force"), Some("true" | "1"));
+            if patch_type == PatchType::Apply && param(query, "fieldManager").is_none_or(str::is_empty) {
+                return Err(ApiError::bad_request(
+                    "fieldManager: Required value: is required for apply requests",
+                ));
+            }
+            let body = parse_body(content_type, input.body)?;
+            let request = objects::PatchRequest {
+                patch_type,
+                body: &body,
+                status_only: target.status,
+                manager: &manager,
+                force,
+            };
+            let written = objects::patch(state, resource, namespace, name, &request)?;
+            Ok(json_response(if written.created { 201 } else { 200 }, &written.object))
         }
         ("delete", Some(name)) => Ok(json_response(200, &objects::delete(state, resource, namespace, name)?)),
         _ => Err(ApiError::method_not_allowed()),

@@ -21,6 +21,9 @@ pub enum Fault {
     Slow(Duration),
     /// Close the connection without answering.
     DropConnection,
+    /// Answer 409 Conflict as for a stale resourceVersion, so clients'
+    /// retry-on-conflict paths (read again, reapply) can be exercised.
+    Conflict,
 }
 
 /// One request the emulator served.
@@ -43,9 +46,13 @@ pub struct RequestRecord {
 /// A fault waiting for matching requests.
 #[derive(Debug, Clone)]
 pub(crate) struct FaultRule {
+    /// The Kubernetes verb it matches (get, list, patch, …).
     pub verb: String,
+    /// The plural resource it matches (receivers, secrets, …).
     pub resource: String,
+    /// What matching requests get.
     pub fault: Fault,
+    /// How many more matching requests it fails; used up at zero.
     pub remaining: usize,
 }
 

@@ -73,6 +73,42 @@ impl ApiError {
         ApiError::new(409, "Conflict", message, Some(details))
     }
 
+    /// 409 for a server-side apply that would change fields other managers
+    /// own, worded as the API server words it: each conflict is the
+    /// manager (as [`crate::managed::Entry::describe`] prints it) and the path.
+    pub fn apply_conflict(conflicts: &[(String, Vec<String>)]) -> ApiError {
+        let causes: Vec<Value> = conflicts
+            .iter()
+            .map(|(manager, path)| {
+                json!({"reason": "FieldManagerConflict", "message": format!("conflict with {manager}"),
+                       "field": crate::managed::display(path)})
+            })
+            .collect();
+        let message = match conflicts {
+            [(manager, path)] => format!(
+                "Apply failed with 1 conflict: conflict with {manager}: {}",
+                crate::managed::display(path)
+            ),
+            _ => {
+                let mut managers: Vec<&String> = conflicts.iter().map(|(manager, _)| manager).collect();
+                managers.sort();
+                managers.dedup();
+                let lines: Vec<String> = managers
+                    .into_iter()
+                    .flat_map(|manager| {
+                        let paths = conflicts
+                            .iter()
+                            .filter(move |(m, _)| m == manager)
+                            .map(|(_, path)| format!("- {}", crate::managed::display(path)));
+                        std::iter::once(format!("conflicts with {manager}:")).chain(paths)
+                    })
+                    .collect();
+                format!("Apply failed with {} conflicts: {}", conflicts.len(), lines.join("\n"))
+            }
+        };
+        ApiError::new(409, "Conflict", message, Some(json!({"causes": causes})))
+    }
+
     /// 422 for an invalid object.
     pub fn invalid(resource: &ResourceType, name: &str, problem: &str) -> ApiError {
         let details = json!({"name": name, "group": resource.group, "kind": resource.kind});
@@ -109,6 +145,19 @@ impl ApiError {
             405,
             "MethodNotAllowed",
             "the server does not allow this method on the requested resource".into(),
+            None,
+        )
+    }
+
+    /// 415 for a create or replace body in a format other than JSON or
+    /// YAML (such as protobuf, which the emulator does not decode).
+    pub fn unsupported_body_type(content_type: &str) -> ApiError {
+        ApiError::new(
+            415,
+            "UnsupportedMediaType",
+            format!(
+                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml ({content_type})"
+            ),
             None,
         )
     }

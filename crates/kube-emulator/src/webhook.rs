@@ -3,6 +3,10 @@
 //! for the Receiver's type, and annotates the referenced objects with
 //! `reconcile.fluxcd.io/requestedAt`.
 //!
+//! As in Flux, a request that authenticates (a GitHub `ping` included)
+//! annotates the resources and gets 200; signatures are checked by
+//! [`crate::signatures`], independently of flux-receiver's signing code.
+//!
 //! Approximations: gcr and generic-oidc tokens cannot be verified offline
 //! (no Google keys, no issuer), so gcr requests are refused and generic-oidc
 //! accepts any bearer token shaped like a JWT.
@@ -16,12 +20,12 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response};
 use receiver::ProviderType;
-use receiver::signature::{self, HmacAlgorithm};
 use serde_json::{Value, json};
 
 use crate::controller::RECEIVERS;
 use crate::objects::now;
 use crate::resources;
+use crate::signatures;
 use crate::state::State;
 use crate::store::Key;
 
@@ -86,7 +90,6 @@ fn receive(state: &State, path: &str, header: &dyn Fn(&str) -> Option<String>, b
     match authenticate(provider, token.as_deref().unwrap_or_default(), header, body) {
         Err(message) => (400, message),
         Ok(Some(event)) if !accepted(&event) => (400, format!("event '{event}' is not accepted")),
-        Ok(Some(event)) if matches!(event.as_str(), "ping" | "diagnostics:ping") => (200, "pong".into()),
         Ok(_) => {
             let annotated = annotate(state, &key, &receiver);
             (200, format!("{annotated} resources annotated"))
@@ -129,48 +132,41 @@ fn authenticate(
         ProviderType::Generic => Ok(None),
         ProviderType::GenericHmac => {
             let signature = header("X-Signature").ok_or("missing X-Signature")?;
-            signature::verify_prefixed(
-                &signature,
-                &[HmacAlgorithm::Sha1, HmacAlgorithm::Sha256, HmacAlgorithm::Sha512],
-                key,
-                body,
-            )
-            .map(|_| None)
-            .map_err(|e| e.to_string())
+            signatures::verify_prefixed(&signature, key, body).map(|_| None)
         }
+        // go-github's ValidatePayload: X-Hub-Signature-256, else the older
+        // X-Hub-Signature; either may name any of the algorithms.
         ProviderType::Github => {
-            let (signature, allowed) = match header("X-Hub-Signature-256") {
-                Some(signature) => (signature, HmacAlgorithm::Sha256),
-                None => (
-                    header("X-Hub-Signature").ok_or("missing X-Hub-Signature-256")?,
-                    HmacAlgorithm::Sha1,
-                ),
-            };
-            signature::verify_prefixed(&signature, &[allowed], key, body).map_err(|e| e.to_string())?;
-            Ok(Some(header("X-GitHub-Event").ok_or("missing X-GitHub-Event")?))
+            let signature = header("X-Hub-Signature-256")
+                .or_else(|| header("X-Hub-Signature"))
+                .ok_or("missing X-Hub-Signature-256")?;
+            signatures::verify_prefixed(&signature, key, body)?;
+            Ok(Some(header("X-GitHub-Event").unwrap_or_default()))
         }
         ProviderType::Bitbucket => {
-            let signature = header("X-Hub-Signature").ok_or("missing X-Hub-Signature")?;
-            signature::verify_prefixed(&signature, &[HmacAlgorithm::Sha256], key, body).map_err(|e| e.to_string())?;
-            Ok(Some(header("X-Event-Key").ok_or("missing X-Event-Key")?))
+            let signature = header("X-Hub-Signature-256")
+                .or_else(|| header("X-Hub-Signature"))
+                .ok_or("missing X-Hub-Signature")?;
+            signatures::verify_prefixed(&signature, key, body)?;
+            Ok(Some(header("X-Event-Key").unwrap_or_default()))
         }
         ProviderType::Gitlab => {
             let given = header("X-Gitlab-Token").ok_or("missing X-Gitlab-Token")?;
-            if !signature::tokens_equal(&given, token) {
+            if !signatures::tokens_equal(&given, token) {
                 return Err("the X-Gitlab-Token does not match".into());
             }
-            Ok(Some(header("X-Gitlab-Event").ok_or("missing X-Gitlab-Event")?))
+            Ok(Some(header("X-Gitlab-Event").unwrap_or_default()))
         }
         ProviderType::Harbor => {
             let given = header("Authorization").ok_or("missing Authorization")?;
-            if !signature::tokens_equal(&given, token) {
+            if !signatures::tokens_equal(&given, token) {
                 return Err("the Authorization header does not match".into());
             }
             Ok(None)
         }
         ProviderType::Nexus => {
             let given = header("X-Nexus-Webhook-Signature").ok_or("missing X-Nexus-Webhook-Signature")?;
-            signature::verify_hex(HmacAlgorithm::Sha1, key, body, &given).map_err(|e| e.to_string())?;
+            signatures::verify_nexus(&given, key, body)?;
             let payload = json()?;
             require(&payload, "/action")?;
             require(&payload, "/repositoryName")?;
@@ -197,11 +193,7 @@ fn authenticate(
         }
         ProviderType::Cdevents => {
             let event = header("Ce-Type").ok_or("missing Ce-Type")?;
-            let payload = json()?;
-            if payload.pointer("/context/type").and_then(Value::as_str) != Some(event.as_str()) {
-                return Err("the CDEvent's context.type does not match Ce-Type".into());
-            }
-            require(&payload, "/subject")?;
+            check_cdevent(&json()?, &event)?;
             Ok(Some(event))
         }
         ProviderType::GenericOidc => {
@@ -213,6 +205,32 @@ fn authenticate(
         }
         ProviderType::Gcr => Err("Google-signed tokens cannot be verified by the emulator".into()),
     }
+}
+
+/// Checks a CDEvent body as far as the emulator can without the CDEvents
+/// schemas Flux validates against: a `context` object with the required
+/// string fields, a `dev.cdevents.` type equal to the `Ce-Type` header, and
+/// a `subject` object.
+fn check_cdevent(payload: &Value, ce_type: &str) -> Result<(), String> {
+    let context = payload["context"]
+        .as_object()
+        .ok_or("the CDEvent has no context object")?;
+    for field in ["version", "id", "source", "type", "timestamp"] {
+        if !context.get(field).is_some_and(Value::is_string) {
+            return Err(format!("the CDEvent context lacks {field}"));
+        }
+    }
+    let type_ = context["type"].as_str().unwrap_or_default();
+    if !type_.starts_with("dev.cdevents.") {
+        return Err(format!("{type_:?} is not a CDEvent type"));
+    }
+    if type_ != ce_type {
+        return Err("the CDEvent's context.type does not match Ce-Type".into());
+    }
+    if !payload["subject"].is_object() {
+        return Err("the CDEvent has no subject object".into());
+    }
+    Ok(())
 }
 
 /// Sets requestedAt on each referenced object; how many were annotated.

@@ -349,3 +349,109 @@ async fn without_flux_there_are_no_receivers() {
         other => panic!("{other}"),
     }
 }
+
+// Several workers, so that requests are served truly in parallel.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_patches_to_one_object_all_land() {
+    let emulator = Emulator::start(Options::default()).await.unwrap();
+    let client = client(&emulator).await;
+    let secrets: Api<Secret> = Api::namespaced(client.clone(), "flux-system");
+    secrets
+        .create(&PostParams::default(), &secret("shared", "t"))
+        .await
+        .unwrap();
+    let patches = (0..20).map(|i| {
+        let secrets = secrets.clone();
+        tokio::spawn(async move {
+            let patch = Patch::Merge(json!({"metadata": {"labels": {format!("label-{i}"): "set"}}}));
+            secrets.patch("shared", &PatchParams::default(), &patch).await
+        })
+    });
+    for result in futures::future::join_all(patches).await {
+        result.unwrap().unwrap();
+    }
+    let labels = secrets.get("shared").await.unwrap().metadata.labels.unwrap();
+    assert_eq!(labels.len(), 20, "{labels:?}");
+
+    // Concurrent applies creating one object: one creates, the rest update.
+    let applies = (0..20).map(|i| {
+        let secrets = secrets.clone();
+        tokio::spawn(async move {
+            let applied = json!({"apiVersion": "v1", "kind": "Secret",
+                                 "metadata": {"name": "applied", "labels": {format!("label-{i}"): "set"}}});
+            let params = PatchParams::apply(&format!("manager-{i}"));
+            secrets.patch("applied", &params, &Patch::Apply(&applied)).await
+        })
+    });
+    for result in futures::future::join_all(applies).await {
+        result.unwrap().unwrap();
+    }
+    let applied = secrets.get("applied").await.unwrap();
+    assert_eq!(applied.metadata.labels.unwrap().len(), 20);
+    assert_eq!(applied.metadata.managed_fields.unwrap().len(), 20);
+}
+
+#[tokio::test]
+async fn bodies_other_than_json_or_yaml_are_unsupported_media() {
+    let emulator = Emulator::start(Options::default()).await.unwrap();
+    let client = client(&emulator).await;
+    // kubectl's typed clients send protobuf; the emulator decodes JSON and YAML only.
+    let request = hyper::Request::post("/api/v1/namespaces/default/secrets")
+        .header("content-type", "application/vnd.kubernetes.protobuf")
+        .body(b"k8s\x00\x0a\x0c\x0a\x02v1\x12\x06Secret".to_vec())
+        .unwrap();
+    let (code, reason) = api_error(client.request_text(request).await.unwrap_err());
+    assert_eq!((code, reason.as_str()), (415, "UnsupportedMediaType"));
+    let request = hyper::Request::post("/api/v1/namespaces/default/secrets")
+        .header("content-type", "application/json")
+        .body(br#"{"metadata": {"name": "json"}}"#.to_vec())
+        .unwrap();
+    client.request_text(request).await.unwrap();
+}
+
+#[tokio::test]
+async fn api_group_documents_are_served() {
+    let emulator = Emulator::start(Options::default()).await.unwrap();
+    let client = client(&emulator).await;
+    let request = hyper::Request::get("/apis/notification.toolkit.fluxcd.io")
+        .body(Vec::new())
+        .unwrap();
+    let group: serde_json::Value = serde_json::from_str(&client.request_text(request).await.unwrap()).unwrap();
+    assert_eq!(group["kind"], "APIGroup");
+    assert_eq!(group["name"], "notification.toolkit.fluxcd.io");
+    let version = json!({"groupVersion": "notification.toolkit.fluxcd.io/v1", "version": "v1"});
+    assert_eq!(group["versions"], json!([version]));
+    assert_eq!(group["preferredVersion"], version);
+    let missing = hyper::Request::get("/apis/nothing.example.com")
+        .body(Vec::new())
+        .unwrap();
+    assert_eq!(api_error(client.request_text(missing).await.unwrap_err()).0, 404);
+}
+
+#[tokio::test]
+async fn only_objects_with_a_tracked_spec_have_a_generation() {
+    let emulator = Emulator::start(Options::default()).await.unwrap();
+    let client = client(&emulator).await;
+    let secrets: Api<Secret> = Api::namespaced(client.clone(), "flux-system");
+    let created = secrets.create(&PostParams::default(), &secret("a", "t")).await.unwrap();
+    assert_eq!(created.metadata.generation, None);
+    let mut changed = created.clone();
+    changed.string_data = Some([("token".to_string(), "u".to_string())].into());
+    let replaced = secrets.replace("a", &PostParams::default(), &changed).await.unwrap();
+    assert_eq!(replaced.metadata.generation, None);
+    let namespaces: Api<Namespace> = Api::all(client);
+    assert_eq!(namespaces.get("default").await.unwrap().metadata.generation, None);
+}
+
+#[tokio::test]
+async fn an_injected_conflict_is_a_409_once() {
+    let emulator = Emulator::start(Options::default()).await.unwrap();
+    let secrets: Api<Secret> = Api::namespaced(client(&emulator).await, "flux-system");
+    secrets.create(&PostParams::default(), &secret("a", "t")).await.unwrap();
+    emulator.inject_fault("patch", "secrets", Fault::Conflict, 1);
+    let patch = Patch::Merge(json!({"metadata": {"labels": {"x": "1"}}}));
+    let (code, reason) = api_error(secrets.patch("a", &PatchParams::default(), &patch).await.unwrap_err());
+    assert_eq!((code, reason.as_str()), (409, "Conflict"));
+    let retried = secrets.patch("a", &PatchParams::default(), &patch).await.unwrap();
+    assert_eq!(retried.metadata.labels.unwrap()["x"], "1");
+}

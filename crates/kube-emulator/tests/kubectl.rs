@@ -43,6 +43,16 @@ impl Kubectl {
     }
 
     fn run(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let output = self.output(args, stdin);
+        assert!(
+            output.status.success(),
+            "kubectl {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    fn output(&self, args: &[&str], stdin: Option<&str>) -> std::process::Output {
         use std::io::Write;
         let mut child = Command::new("kubectl")
             .arg("--kubeconfig")
@@ -58,13 +68,7 @@ impl Kubectl {
             child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
         }
         drop(child.stdin.take());
-        let output = child.wait_with_output().unwrap();
-        assert!(
-            output.status.success(),
-            "kubectl {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap()
+        child.wait_with_output().unwrap()
     }
 }
 
@@ -119,4 +123,72 @@ spec:
     assert_eq!(got, "generic");
     let deleted = kubectl.run(&["delete", "receiver", "applied", "-n", "flux-system"], None);
     assert!(deleted.contains("deleted"), "{deleted}");
+}
+
+#[test]
+fn kubectl_server_side_apply_conflicts_between_managers() {
+    let Some(kubectl) = Kubectl::start() else { return };
+    let manifest = |event: &str| {
+        format!(
+            "apiVersion: notification.toolkit.fluxcd.io/v1
+kind: Receiver
+metadata:
+  name: shared
+  namespace: flux-system
+spec:
+  type: github
+  events:
+  - {event}
+  secretRef:
+    name: token
+  resources:
+  - kind: GitRepository
+    name: app
+"
+        )
+    };
+    let apply = ["apply", "--server-side", "--validate=false", "-f", "-"];
+    kubectl.run(
+        &[&apply[..], &["--field-manager=first"]].concat(),
+        Some(&manifest("ping")),
+    );
+    let refused = kubectl.output(
+        &[&apply[..], &["--field-manager=second"]].concat(),
+        Some(&manifest("push")),
+    );
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("Apply failed with 1 conflict: conflict with \"first\": .spec.events"),
+        "{stderr}"
+    );
+    let events = [
+        "get",
+        "receiver",
+        "shared",
+        "-n",
+        "flux-system",
+        "-o",
+        "jsonpath={.spec.events}",
+    ];
+    assert_eq!(kubectl.run(&events, None), r#"["ping"]"#);
+    kubectl.run(
+        &[&apply[..], &["--field-manager=second", "--force-conflicts"]].concat(),
+        Some(&manifest("push")),
+    );
+    assert_eq!(kubectl.run(&events, None), r#"["push"]"#);
+    let managers = kubectl.run(
+        &[
+            "get",
+            "receiver",
+            "shared",
+            "-n",
+            "flux-system",
+            "--show-managed-fields",
+            "-o",
+            "jsonpath={range .metadata.managedFields[*]}{.manager}={.operation} {end}",
+        ],
+        None,
+    );
+    assert_eq!(managers.trim(), "first=Apply second=Apply");
 }

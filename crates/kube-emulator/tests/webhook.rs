@@ -1,0 +1,189 @@
+//! The emulated webhook endpoint, driven with hand-made requests: GitHub's
+//! documented signature vector, pings, Nexus's lowercase hex and CDEvent
+//! bodies, each answered as Flux's receiver handler answers.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+use hmac::{KeyInit, Mac};
+use kube_emulator::{BackgroundEmulator, Options};
+use serde_json::{Value, json};
+
+/// GitHub's documented example ("Validating webhook deliveries").
+const GITHUB_SECRET: &str = "It's a Secret to Everybody";
+const GITHUB_PAYLOAD: &str = "Hello, World!";
+const GITHUB_SIGNATURE: &str = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+
+const REQUESTED_AT: &str = "reconcile.fluxcd.io/requestedAt";
+
+/// An emulator with one Receiver of `type_` (events `events`) whose Secret
+/// holds `token`, and the GitRepository it references.
+struct Hook {
+    emulator: BackgroundEmulator,
+    path: String,
+}
+
+impl Hook {
+    fn start(type_: &str, events: &[&str], token: &str) -> Hook {
+        let emulator = BackgroundEmulator::start(Options::default()).unwrap();
+        emulator.put_object(json!({"apiVersion": "v1", "kind": "Secret",
+                                   "metadata": {"name": "token", "namespace": "flux-system"},
+                                   "stringData": {"token": token}}));
+        emulator.put_object(
+            json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+                                   "metadata": {"name": "app", "namespace": "flux-system"},
+                                   "spec": {"url": "https://example.com/app.git"}}),
+        );
+        emulator.put_object(
+            json!({"apiVersion": "notification.toolkit.fluxcd.io/v1", "kind": "Receiver",
+                                   "metadata": {"name": "hook", "namespace": "flux-system"},
+                                   "spec": {"type": type_, "events": events, "secretRef": {"name": "token"},
+                                            "resources": [{"kind": "GitRepository", "name": "app"}]}}),
+        );
+        let path = receiver_path(&emulator);
+        Hook { emulator, path }
+    }
+
+    /// POSTs `body` with `headers`; the status code.
+    fn post(&self, headers: &[(&str, &str)], body: &[u8]) -> u16 {
+        let address = self.emulator.webhook_url().trim_start_matches("http://").to_string();
+        let mut stream = TcpStream::connect(&address).unwrap();
+        let mut request = format!(
+            "POST {} HTTP/1.1\r\nhost: {address}\r\ncontent-length: {}\r\nconnection: close\r\n",
+            self.path,
+            body.len()
+        );
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        stream.write_all(request.as_bytes()).unwrap();
+        stream.write_all(body).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+            .split(' ')
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .unwrap_or_else(|| panic!("not an HTTP answer: {answer:?}"))
+    }
+
+    /// Whether the GitRepository was asked to reconcile.
+    fn triggered(&self) -> bool {
+        let repository = self
+            .emulator
+            .get_object(
+                "source.toolkit.fluxcd.io/v1",
+                "gitrepositories",
+                Some("flux-system"),
+                "app",
+            )
+            .unwrap();
+        repository["metadata"]["annotations"][REQUESTED_AT].is_string()
+    }
+}
+
+/// The Receiver's webhook path, once the controller has reported it.
+fn receiver_path(emulator: &BackgroundEmulator) -> String {
+    for _ in 0..500 {
+        let receiver = emulator
+            .get_object(
+                "notification.toolkit.fluxcd.io/v1",
+                "receivers",
+                Some("flux-system"),
+                "hook",
+            )
+            .unwrap();
+        if let Some(path) = receiver["status"]["webhookPath"].as_str() {
+            return path.to_string();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the controller never reported the Receiver ready");
+}
+
+fn hmac_sha1_hex(key: &str, body: &[u8]) -> String {
+    let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(key.as_bytes()).unwrap();
+    mac.update(body);
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn github_documented_signature_triggers_and_a_wrong_one_is_refused() {
+    let hook = Hook::start("github", &[], GITHUB_SECRET);
+    let forged = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e18";
+    assert_eq!(
+        hook.post(
+            &[("X-GitHub-Event", "push"), ("X-Hub-Signature-256", forged)],
+            GITHUB_PAYLOAD.as_bytes()
+        ),
+        400
+    );
+    assert!(!hook.triggered());
+    assert_eq!(
+        hook.post(
+            &[("X-GitHub-Event", "push"), ("X-Hub-Signature-256", GITHUB_SIGNATURE)],
+            GITHUB_PAYLOAD.as_bytes()
+        ),
+        200
+    );
+    assert!(hook.triggered());
+}
+
+#[test]
+fn a_github_ping_is_handled_like_any_accepted_event() {
+    let hook = Hook::start("github", &["ping", "push"], GITHUB_SECRET);
+    let headers = [("X-GitHub-Event", "ping"), ("X-Hub-Signature-256", GITHUB_SIGNATURE)];
+    assert_eq!(hook.post(&headers, GITHUB_PAYLOAD.as_bytes()), 200);
+    assert!(hook.triggered(), "Flux requests reconciliation for a ping too");
+
+    let push_only = Hook::start("github", &["push"], GITHUB_SECRET);
+    assert_eq!(push_only.post(&headers, GITHUB_PAYLOAD.as_bytes()), 400);
+    assert!(!push_only.triggered());
+}
+
+#[test]
+fn nexus_signatures_must_be_lowercase_hex() {
+    let token = "nexus-token";
+    let hook = Hook::start("nexus", &[], token);
+    let body = br#"{"action": "CREATED", "repositoryName": "docker-hosted"}"#;
+    let signature = hmac_sha1_hex(token, body);
+    let upper = signature.to_uppercase();
+    assert_eq!(hook.post(&[("X-Nexus-Webhook-Signature", &upper)], body), 400);
+    assert!(!hook.triggered());
+    assert_eq!(hook.post(&[("X-Nexus-Webhook-Signature", &signature)], body), 200);
+    assert!(hook.triggered());
+}
+
+#[test]
+fn cdevents_bodies_must_be_cdevents_of_the_announced_type() {
+    let hook = Hook::start("cdevents", &[], "t0k3n");
+    let ce_type = "dev.cdevents.change.merged.0.2.0";
+    let event = |type_: &str| -> Value {
+        json!({"context": {"version": "0.4.1", "id": "1", "source": "test", "type": type_,
+                           "timestamp": "2026-01-01T00:00:00Z"},
+               "subject": {"id": "app/main", "source": "test", "type": "change", "content": {}}})
+    };
+    let headers = [("Ce-Type", ce_type)];
+    for refused in [
+        b"not json".to_vec(),
+        b"{}".to_vec(),
+        json!({"context": "dev.cdevents.change.merged.0.2.0"})
+            .to_string()
+            .into_bytes(),
+        event("dev.cdevents.artifact.published.0.2.0").to_string().into_bytes(),
+    ] {
+        assert_eq!(
+            hook.post(&headers, &refused),
+            400,
+            "{}",
+            String::from_utf8_lossy(&refused)
+        );
+    }
+    let mut no_subject = event(ce_type);
+    no_subject.as_object_mut().unwrap().remove("subject");
+    assert_eq!(hook.post(&headers, no_subject.to_string().as_bytes()), 400);
+    assert!(!hook.triggered());
+    assert_eq!(hook.post(&headers, event(ce_type).to_string().as_bytes()), 200);
+    assert!(hook.triggered());
+}
