@@ -342,6 +342,31 @@ fn a_new_secret_is_created_only_if_none_appeared_meanwhile() {
 }
 
 #[test]
+fn secret_decides_again_when_the_secret_changed_under_it() {
+    // A 409 on the write means someone else changed the Secret after we
+    // read it: read it again and decide again, never overwrite blindly.
+    let env = Env::with_flux();
+    env.token_secret("flux-system", "webhook-token", "kept");
+    env.emulator.inject_fault("patch", "secrets", Fault::Conflict, 1);
+    let output = env.run(&[
+        "secret",
+        "webhook-token",
+        "--type",
+        "github",
+        "--hostname",
+        "flux.example.com",
+    ]);
+    assert_success(&output);
+    let count = |request: &str| env.requests_by_verb().iter().filter(|r| *r == request).count();
+    assert_eq!(count("get secrets"), 2, "read again after the conflict");
+    assert_eq!(count("patch secrets"), 2);
+    assert_eq!(
+        env.secret_token("flux-system", "webhook-token").as_deref(),
+        Some("kept")
+    );
+}
+
+#[test]
 fn a_token_that_is_not_text_is_never_mistaken_for_no_token() {
     let env = Env::with_flux();
     let binary = [0xff_u8, 0xfe, 0x00, 0x80];
@@ -551,7 +576,7 @@ fn retries_stop_at_the_timeout() {
 
 #[test]
 fn kubectl_sees_what_flux_receiver_wrote() {
-    if which_kubectl().is_none() {
+    if kube_emulator::kubectl_on_path().is_none() {
         eprintln!("skipped: kubectl is not installed");
         return;
     }
@@ -579,14 +604,6 @@ fn kubectl_sees_what_flux_receiver_wrote() {
     let item = &list["items"][0];
     assert_eq!(item["metadata"]["name"], "github-receiver");
     assert_eq!(item["status"]["conditions"][0]["status"], "True");
-}
-
-fn which_kubectl() -> Option<PathBuf> {
-    std::env::var_os("PATH")?
-        .to_str()?
-        .split(':')
-        .map(|dir| PathBuf::from(dir).join("kubectl"))
-        .find(|p| p.exists())
 }
 
 #[test]

@@ -247,6 +247,48 @@ fn rotate_moves_the_url_and_says_so() {
 }
 
 #[test]
+fn rotate_stops_at_once_when_the_secret_changed_meanwhile() {
+    let env = Env::start(Options::default());
+    assert!(env.run(&SETUP, "").status.success());
+    let old = env.token("github-receiver");
+    env.emulator
+        .inject_fault("patch", "secrets", kube_emulator::Fault::Conflict, 100);
+    let output = env.run(&["rotate", "github-receiver", "--yes", "--token-stdin"], "new-token\n");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("changed by someone else meanwhile"), "{stderr}");
+    let patches = env
+        .emulator
+        .requests()
+        .iter()
+        .filter(|r| r.verb == "patch" && r.resource == "secrets")
+        .count();
+    assert_eq!(patches, 1, "a stale write is not repeated");
+    assert_eq!(env.token("github-receiver"), old);
+}
+
+#[test]
+fn rotate_table_golden() {
+    let env = Env::start(Options::default());
+    let mut setup = SETUP.to_vec();
+    setup.push("--token-stdin");
+    assert!(env.run(&setup, "golden-old-token\n").status.success());
+    let output = env.run(
+        &["rotate", "github-receiver", "--yes", "--token-stdin", "--show-token"],
+        "golden-new-token\n",
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    common::assert_golden("rotate-github.txt", &output.stdout);
+    let output = env.run(&["rotate", "github-receiver", "--dry-run"], "");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stdout).contains("the new URL above is for a sample token"),
+        "{}",
+        text(&output.stdout)
+    );
+}
+
+#[test]
 fn doctor_passes_a_healthy_setup_and_sends_a_signed_ping() {
     let env = Env::start(Options::default());
     assert!(env.run(&SETUP, "").status.success());

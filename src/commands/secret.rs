@@ -189,9 +189,11 @@ pub(crate) async fn ensure(
             cluster.trace("the Secret changed while we worked; reading it again");
             continue;
         };
+        // Judged on what a user sees: the first apply by this field manager
+        // adds a managedFields entry (a new resourceVersion) and changes nothing else.
         let verb = match &existing {
             None => "created",
-            Some(old) if old.metadata.resource_version == written.metadata.resource_version => "unchanged",
+            Some(old) if same_content(old, &written) => "unchanged",
             _ => "updated",
         };
         return Ok(Ensured { verb, fate, options });
@@ -210,6 +212,14 @@ pub enum StoredToken {
     /// Bytes that are not UTF-8: a token all the same, which must not be
     /// mistaken for "no token" and silently replaced.
     Unreadable,
+}
+
+/// Whether two versions of a Secret hold the same data, type, labels and annotations.
+fn same_content(old: &Secret, new: &Secret) -> bool {
+    old.data == new.data
+        && old.type_ == new.type_
+        && old.metadata.labels == new.metadata.labels
+        && old.metadata.annotations == new.metadata.annotations
 }
 
 /// Classifies the `token` entry of a Secret read from the cluster.

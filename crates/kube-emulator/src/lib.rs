@@ -28,7 +28,7 @@ mod store;
 mod webhook;
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -296,4 +296,12 @@ impl Drop for BackgroundEmulator {
             runtime.shutdown_background();
         }
     }
+}
+
+/// The `kubectl` on `PATH`, for tests that use it as an independent client
+/// (and skip, saying so, where it is not installed).
+pub fn kubectl_on_path() -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join("kubectl"))
+        .find(|path| path.is_file())
 }

@@ -7,14 +7,6 @@ use std::process::Command;
 
 use kube_emulator::{BackgroundEmulator, Options};
 
-fn kubectl_path() -> Option<std::path::PathBuf> {
-    std::env::var_os("PATH")?
-        .to_str()?
-        .split(':')
-        .map(|dir| std::path::Path::new(dir).join("kubectl"))
-        .find(|path| path.exists())
-}
-
 struct Kubectl {
     _emulator: BackgroundEmulator,
     kubeconfig: std::path::PathBuf,
@@ -23,7 +15,7 @@ struct Kubectl {
 
 impl Kubectl {
     fn start() -> Option<Kubectl> {
-        if kubectl_path().is_none() {
+        if kube_emulator::kubectl_on_path().is_none() {
             eprintln!("skipped: kubectl is not installed");
             return None;
         }
