@@ -18,6 +18,12 @@ hyperfine -N --style basic --warmup 20 --runs 300 --export-json "$out/complete.j
   -n kinds "$bin __complete create r --resource Git" >&2
 python3 - "$out/complete.json" <<'PY'
 import json, sys
+missed = False
 for r in json.load(open(sys.argv[1]))["results"]:
-    print(f"{r['command']:<12} median {r['median'] * 1000:.2f} ms (mean {r['mean'] * 1000:.2f} ± {r['stddev'] * 1000:.2f} ms)")
+    median_ms = r['median'] * 1000
+    print(f"{r['command']:<12} median {median_ms:.2f} ms (mean {r['mean'] * 1000:.2f} ± {r['stddev'] * 1000:.2f} ms)")
+    if median_ms > 5:
+        print(f"TARGET MISSED: {r['command']} median {median_ms:.2f} ms > 5 ms")
+        missed = True
+sys.exit(1 if missed else 0)
 PY

@@ -38,4 +38,6 @@ for name in "${order[@]}"; do
   done
 done
 
-python3 benches/compare.py "$out/export.json" "$out/export-rss.tsv" kubectl
+# The targets of the issue: median <= 5 ms, >= 10x faster than kubectl, peak RSS <= 1/4 of its.
+python3 benches/compare.py "$out/export.json" "$out/export-rss.tsv" kubectl \
+  --max-ms 5 --min-speedup 10 --max-rss-ratio 0.25

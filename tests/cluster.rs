@@ -4,48 +4,18 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::Output;
 use std::time::Duration;
 
-use kube_emulator::{BackgroundEmulator, Fault, Options};
+use kube_emulator::{Fault, Options};
 use serde_json::{Value, json};
 
-/// An emulator and a kubeconfig pointing at it.
-struct Env {
-    emulator: BackgroundEmulator,
-    kubeconfig: PathBuf,
-    _dir: tempfile::TempDir,
-}
+use common::EmulatedCluster as Env;
 
+/// Helpers this file's tests share.
 impl Env {
-    fn start(options: Options) -> Env {
-        let emulator = BackgroundEmulator::start(options).expect("emulator starts");
-        let dir = tempfile::tempdir().unwrap();
-        let kubeconfig = dir.path().join("kubeconfig");
-        emulator.write_kubeconfig(&kubeconfig).unwrap();
-        Env {
-            emulator,
-            kubeconfig,
-            _dir: dir,
-        }
-    }
-
     fn with_flux() -> Env {
         Env::start(Options::default())
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.run_with_stdin(args, "")
-    }
-
-    fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
-        common::flux_receiver()
-            .env("KUBECONFIG", &self.kubeconfig)
-            .args(args)
-            .write_stdin(stdin)
-            .output()
-            .expect("flux-receiver runs")
     }
 
     fn token_secret(&self, namespace: &str, name: &str, token: &str) {

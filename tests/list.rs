@@ -5,28 +5,15 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::Output;
 use std::time::{Duration, Instant};
 
 use kube_emulator::{BackgroundEmulator, Options};
 use serde_json::{Value, json};
 
-struct Env {
-    emulator: BackgroundEmulator,
-    kubeconfig: PathBuf,
-    dir: tempfile::TempDir,
-}
+use common::EmulatedCluster as Env;
 
+/// Helpers this file's tests share.
 impl Env {
-    fn run(&self, args: &[&str]) -> Output {
-        common::flux_receiver()
-            .env("KUBECONFIG", &self.kubeconfig)
-            .args(args)
-            .output()
-            .expect("runs")
-    }
-
     fn ok(&self, args: &[&str]) -> String {
         let output = self.run(args);
         assert!(
@@ -72,15 +59,7 @@ fn receiver(namespace: &str, name: &str, type_: &str, secret: &str, labels: Valu
 
 /// The fixture: four Receivers in two namespaces, and a LoadBalancer.
 fn fixture() -> Env {
-    let emulator = BackgroundEmulator::start(Options::default()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    emulator.write_kubeconfig(&kubeconfig).unwrap();
-    let env = Env {
-        emulator,
-        kubeconfig,
-        dir,
-    };
+    let env = Env::start(Options::default());
     let e = &env.emulator;
     e.put_object(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-a"}}));
     e.put_object(json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
@@ -408,19 +387,10 @@ fn list_pages_through_many_receivers_with_few_requests() {
 /// An emulator whose controller never gets round to reconciling, so each
 /// Receiver shows exactly the status the test wrote.
 fn frozen() -> Env {
-    let emulator = BackgroundEmulator::start(Options {
+    Env::start(Options {
         controller_delay: Duration::from_secs(600),
         ..Options::default()
     })
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    emulator.write_kubeconfig(&kubeconfig).unwrap();
-    Env {
-        emulator,
-        kubeconfig,
-        dir,
-    }
 }
 
 #[test]

@@ -3,44 +3,23 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::Output;
-
-use kube_emulator::{BackgroundEmulator, Options};
+use kube_emulator::Options;
 use serde_json::json;
 
-struct Env {
-    emulator: BackgroundEmulator,
-    kubeconfig: PathBuf,
-    _dir: tempfile::TempDir,
+use common::EmulatedCluster as Env;
+
+/// An emulated cluster with the GitRepository the examples reference.
+fn start(options: Options) -> Env {
+    let env = Env::start(options.clone());
+    if options.with_flux {
+        env.emulator.put_object(json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+                                       "metadata": {"name": "my-nginx", "namespace": "flux-system"}, "spec": {"url": "https://example.com/x.git"}}));
+    }
+    env
 }
 
+/// Helpers this file's tests share.
 impl Env {
-    fn start(options: Options) -> Env {
-        let emulator = BackgroundEmulator::start(options.clone()).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let kubeconfig = dir.path().join("kubeconfig");
-        emulator.write_kubeconfig(&kubeconfig).unwrap();
-        if options.with_flux {
-            emulator.put_object(json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
-                                       "metadata": {"name": "my-nginx", "namespace": "flux-system"}, "spec": {"url": "https://example.com/x.git"}}));
-        }
-        Env {
-            emulator,
-            kubeconfig,
-            _dir: dir,
-        }
-    }
-
-    fn run(&self, args: &[&str], stdin: &str) -> Output {
-        common::flux_receiver()
-            .env("KUBECONFIG", &self.kubeconfig)
-            .args(args)
-            .write_stdin(stdin)
-            .output()
-            .unwrap()
-    }
-
     fn token(&self, name: &str) -> String {
         use base64::Engine;
         let secret = self
@@ -72,8 +51,8 @@ const SETUP: [&str; 7] = [
 
 #[test]
 fn setup_does_the_seed_guide_and_converges() {
-    let env = Env::start(Options::default());
-    let output = env.run(&SETUP, "");
+    let env = start(Options::default());
+    let output = env.run_with_stdin(&SETUP, "");
     assert!(output.status.success(), "{}", text(&output.stderr));
     let token = env.token("github-receiver");
     let path = receiver::webhook_path(&token, "github-receiver", "flux-system");
@@ -94,7 +73,7 @@ fn setup_does_the_seed_guide_and_converges() {
     );
 
     // Again: same token, the Service reused, nothing new.
-    let output = env.run(&SETUP, "");
+    let output = env.run_with_stdin(&SETUP, "");
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert_eq!(env.token("github-receiver"), token);
     assert!(
@@ -106,14 +85,14 @@ fn setup_does_the_seed_guide_and_converges() {
     // With --show-token, the table holds what to paste as the secret.
     let mut args = SETUP.to_vec();
     args.push("--show-token");
-    let output = env.run(&args, "");
+    let output = env.run_with_stdin(&args, "");
     assert!(text(&output.stdout).contains(&format!("Secret        {token}")));
 }
 
 #[test]
 fn setup_paste_table_golden() {
-    let env = Env::start(Options::default());
-    let output = env.run(
+    let env = start(Options::default());
+    let output = env.run_with_stdin(
         &[
             "setup",
             "github-receiver",
@@ -133,9 +112,9 @@ fn setup_paste_table_golden() {
 
 #[test]
 fn setup_names_the_failed_step_and_resumes() {
-    let env = Env::start(Options::default());
+    let env = start(Options::default());
     env.emulator.deny("patch", "receivers");
-    let output = env.run(&SETUP, "");
+    let output = env.run_with_stdin(&SETUP, "");
     assert_eq!(output.status.code(), Some(1));
     assert!(
         text(&output.stderr).contains("step 2/4 (Receiver) failed: forbidden"),
@@ -157,7 +136,7 @@ fn setup_names_the_failed_step_and_resumes() {
     // Once the permission is granted, a re-run resumes: the Secret (and its
     // token) from the first run is kept, the rest is created.
     env.emulator.allow("patch", "receivers");
-    let output = env.run(&SETUP, "");
+    let output = env.run_with_stdin(&SETUP, "");
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(
         text(&output.stderr).contains("Secret flux-system/github-receiver unchanged"),
@@ -171,8 +150,8 @@ fn setup_names_the_failed_step_and_resumes() {
 
 #[test]
 fn setup_without_flags_and_without_a_terminal_says_what_is_missing() {
-    let env = Env::start(Options::default());
-    let output = env.run(&["setup", "r"], "");
+    let env = start(Options::default());
+    let output = env.run_with_stdin(&["setup", "r"], "");
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("missing required argument: --type <TYPE>"));
 }
@@ -199,11 +178,11 @@ fn setup_export_is_one_multi_document_manifest() {
 
 #[test]
 fn rotate_moves_the_url_and_says_so() {
-    let env = Env::start(Options::default());
-    assert!(env.run(&SETUP, "").status.success());
+    let env = start(Options::default());
+    assert!(env.run_with_stdin(&SETUP, "").status.success());
     let old = env.token("github-receiver");
 
-    let dry = env.run(
+    let dry = env.run_with_stdin(
         &["rotate", "github-receiver", "--dry-run", "--token-stdin"],
         "new-token\n",
     );
@@ -212,10 +191,10 @@ fn rotate_moves_the_url_and_says_so() {
     assert!(text(&dry.stdout).contains(&new_path) && text(&dry.stdout).contains("dry run"));
     assert_eq!(env.token("github-receiver"), old, "a dry run changes nothing");
 
-    let refused = env.run(&["rotate", "github-receiver", "--token-stdin"], "new-token\n");
+    let refused = env.run_with_stdin(&["rotate", "github-receiver", "--token-stdin"], "new-token\n");
     assert_eq!(refused.status.code(), Some(2), "no terminal and no --yes");
 
-    let output = env.run(
+    let output = env.run_with_stdin(
         &[
             "rotate",
             "github-receiver",
@@ -248,12 +227,12 @@ fn rotate_moves_the_url_and_says_so() {
 
 #[test]
 fn rotate_stops_at_once_when_the_secret_changed_meanwhile() {
-    let env = Env::start(Options::default());
-    assert!(env.run(&SETUP, "").status.success());
+    let env = start(Options::default());
+    assert!(env.run_with_stdin(&SETUP, "").status.success());
     let old = env.token("github-receiver");
     env.emulator
         .inject_fault("patch", "secrets", kube_emulator::Fault::Conflict, 100);
-    let output = env.run(&["rotate", "github-receiver", "--yes", "--token-stdin"], "new-token\n");
+    let output = env.run_with_stdin(&["rotate", "github-receiver", "--yes", "--token-stdin"], "new-token\n");
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
     assert!(stderr.contains("changed by someone else meanwhile"), "{stderr}");
@@ -269,17 +248,17 @@ fn rotate_stops_at_once_when_the_secret_changed_meanwhile() {
 
 #[test]
 fn rotate_table_golden() {
-    let env = Env::start(Options::default());
+    let env = start(Options::default());
     let mut setup = SETUP.to_vec();
     setup.push("--token-stdin");
-    assert!(env.run(&setup, "golden-old-token\n").status.success());
-    let output = env.run(
+    assert!(env.run_with_stdin(&setup, "golden-old-token\n").status.success());
+    let output = env.run_with_stdin(
         &["rotate", "github-receiver", "--yes", "--token-stdin", "--show-token"],
         "golden-new-token\n",
     );
     assert!(output.status.success(), "{}", text(&output.stderr));
     common::assert_golden("rotate-github.txt", &output.stdout);
-    let output = env.run(&["rotate", "github-receiver", "--dry-run"], "");
+    let output = env.run_with_stdin(&["rotate", "github-receiver", "--dry-run"], "");
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(
         text(&output.stdout).contains("the new URL above is for a sample token"),
@@ -290,10 +269,10 @@ fn rotate_table_golden() {
 
 #[test]
 fn doctor_passes_a_healthy_setup_and_sends_a_signed_ping() {
-    let env = Env::start(Options::default());
-    assert!(env.run(&SETUP, "").status.success());
+    let env = start(Options::default());
+    assert!(env.run_with_stdin(&SETUP, "").status.success());
     let webhooks = env.emulator.webhook_url();
-    let output = env.run(&["doctor", "--send", "--hostname", &webhooks], "");
+    let output = env.run_with_stdin(&["doctor", "--send", "--hostname", &webhooks], "");
     assert!(
         output.status.success(),
         "{}\n{}",
@@ -308,20 +287,20 @@ fn doctor_passes_a_healthy_setup_and_sends_a_signed_ping() {
 
 #[test]
 fn doctor_healthy_table_golden() {
-    let env = Env::start(Options::default());
+    let env = start(Options::default());
     let mut setup = SETUP.to_vec();
     setup.push("--token-stdin");
-    assert!(env.run(&setup, "golden-token\n").status.success());
-    let output = env.run(&["doctor", "github-receiver"], "");
+    assert!(env.run_with_stdin(&setup, "golden-token\n").status.success());
+    let output = env.run_with_stdin(&["doctor", "github-receiver"], "");
     assert!(output.status.success(), "{}", text(&output.stderr));
     common::assert_golden("doctor-healthy.txt", &output.stdout);
 }
 
 #[test]
 fn doctor_finds_every_broken_link() {
-    let env = Env::start(Options::default());
+    let env = start(Options::default());
     // A Receiver whose Secret is missing and whose resource does not exist, no exposure.
-    let output = env.run(
+    let output = env.run_with_stdin(
         &[
             "create",
             "broken",
@@ -339,7 +318,7 @@ fn doctor_finds_every_broken_link() {
     );
     assert!(output.status.success());
     std::thread::sleep(std::time::Duration::from_millis(200));
-    let output = env.run(&["doctor"], "");
+    let output = env.run_with_stdin(&["doctor"], "");
     assert_eq!(output.status.code(), Some(1));
     common::assert_golden("doctor-broken.txt", &output.stdout);
     assert!(text(&output.stderr).contains("checks failed"));
@@ -347,20 +326,20 @@ fn doctor_finds_every_broken_link() {
 
 #[test]
 fn doctor_without_flux() {
-    let env = Env::start(Options {
+    let env = start(Options {
         with_flux: false,
         ..Options::default()
     });
-    let output = env.run(&["doctor"], "");
+    let output = env.run_with_stdin(&["doctor"], "");
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output.stdout).contains("✗ Flux CRDs are not installed"));
 }
 
 #[test]
 fn setup_refuses_gcr_before_asking_anything() {
-    let env = Env::start(Options::default());
+    let env = start(Options::default());
     // No --resource either: the gcr refusal comes first, naming the flag.
-    let output = env.run(&["setup", "r", "--type", "gcr"], "");
+    let output = env.run_with_stdin(&["setup", "r", "--type", "gcr"], "");
     assert_eq!(output.status.code(), Some(2));
     let stderr = text(&output.stderr);
     assert!(stderr.contains("invalid value 'gcr' for '--type <TYPE>'"), "{stderr}");
@@ -369,8 +348,8 @@ fn setup_refuses_gcr_before_asking_anything() {
 
 #[test]
 fn setup_with_a_hostname_still_exposes_and_every_secret_is_in_the_table() {
-    let env = Env::start(Options::default());
-    let output = env.run(
+    let env = start(Options::default());
+    let output = env.run_with_stdin(
         &[
             "setup",
             "nexus-receiver",
@@ -404,8 +383,8 @@ fn setup_with_a_hostname_still_exposes_and_every_secret_is_in_the_table() {
 
 #[test]
 fn setup_warns_that_a_cluster_ip_is_not_reachable_from_outside() {
-    let env = Env::start(Options::default());
-    let output = env.run(
+    let env = start(Options::default());
+    let output = env.run_with_stdin(
         &[
             "setup",
             "github-receiver",

@@ -219,6 +219,9 @@ fn fish_completes_like_the_others() {
     );
     let kinds = complete("flux-receiver create r --resource OCI");
     assert!(kinds[0].starts_with("OCIRepository/"), "{kinds:?}");
+    // NoSpace with one candidate: a second, dotted candidate keeps fish
+    // from adding a space after `OCIRepository/`.
+    assert_eq!(kinds, ["OCIRepository/", "OCIRepository/."], "{kinds:?}");
 }
 
 /// Runs `__complete` with `args` against `kubeconfig` and returns its

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
+use kube_emulator::{BackgroundEmulator, Options};
 
 /// The environment variable that rewrites golden files instead of comparing.
 pub const BLESS: &str = "FLUX_RECEIVER_BLESS";
@@ -80,4 +81,44 @@ pub fn assert_golden_run(name: &str, args: &[&str]) {
         String::from_utf8_lossy(&output.stderr)
     );
     assert_golden(name, &output.stdout);
+}
+
+/// An emulated cluster and a kubeconfig pointing at it, for end-to-end runs.
+pub struct EmulatedCluster {
+    /// The emulator, to arrange state and inspect what was written.
+    pub emulator: BackgroundEmulator,
+    /// A kubeconfig for it.
+    pub kubeconfig: PathBuf,
+    /// Holds the kubeconfig (and anything else a test writes there).
+    pub dir: tempfile::TempDir,
+}
+
+impl EmulatedCluster {
+    /// Starts an emulator with `options`.
+    pub fn start(options: Options) -> EmulatedCluster {
+        let emulator = BackgroundEmulator::start(options).expect("emulator starts");
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let kubeconfig = dir.path().join("kubeconfig");
+        emulator.write_kubeconfig(&kubeconfig).expect("kubeconfig is writable");
+        EmulatedCluster {
+            emulator,
+            kubeconfig,
+            dir,
+        }
+    }
+
+    /// Runs `flux-receiver` against it with an empty stdin.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_stdin(args, "")
+    }
+
+    /// Runs `flux-receiver` against it with `stdin`.
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        flux_receiver()
+            .env("KUBECONFIG", &self.kubeconfig)
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .expect("flux-receiver runs")
+    }
 }

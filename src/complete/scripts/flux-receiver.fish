@@ -27,7 +27,15 @@ function __flux_receiver_complete
     # candidates against the whole token, so the flag goes back in front.
     # (Always one element, possibly empty: an empty list would void $flag$out.)
     set -l flag (string replace -r -- '^(-[^=]*=)?.*$' '$1' $current)
-    printf '%s\n' $flag$out
+    set -l results $flag$out
+    # fish adds a space after a lone candidate. For NoSpace (`Kind/`, a
+    # name still to come) offer the candidate twice, once with a dot, as
+    # Cobra's fish script does: fish then inserts only the common prefix.
+    if test (math "bitand($directive, @NO_SPACE@)") -ne 0; and test (count $results) -eq 1
+        set -l only (string split -m 1 \t -- $results[1])[1]
+        set results $only $only.
+    end
+    printf '%s\n' $results
 end
 
 complete -c flux-receiver -f -a '(__flux_receiver_complete)'
