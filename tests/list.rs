@@ -496,3 +496,59 @@ fn get_with_a_name_honours_the_output_format_and_refuses_what_cannot_apply() {
         assert_eq!(String::from_utf8_lossy(&output.stderr).lines().count(), 1, "{args:?}");
     }
 }
+
+#[test]
+fn urls_from_a_node_port_or_an_ingress_and_a_hint_when_nothing_exposes_the_hook() {
+    let env = Env::start(Options::default());
+    env.emulator.put_object(secret("flux-system", "token", "t", json!({})));
+    env.emulator
+        .put_object(receiver("flux-system", "hooked", "github", "token", json!({})));
+    env.settled("flux-system", "hooked");
+    let path = receiver::webhook_path("t", "hooked", "flux-system");
+    let url = |env: &Env| {
+        let rows: Value = serde_json::from_str(&env.ok(&["list", "-o", "json"])).unwrap();
+        rows[0]["url"].clone()
+    };
+
+    // Nothing exposes it: the path alone, and a hint on how to expose it.
+    let output = env.run(&["list"]);
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains(&format!("   {path}\n")));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("run `flux-receiver expose`, pass --hostname"),
+        "{stderr}"
+    );
+
+    // An Ingress in front of Flux's stock webhook-receiver Service.
+    env.emulator.put_object(json!({
+        "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+        "metadata": {"name": "webhooks", "namespace": "flux-system"},
+        "spec": {"tls": [{"hosts": ["hooks.example.org"]}],
+                 "rules": [{"host": "hooks.example.org", "http": {"paths": [{"path": "/", "pathType": "Prefix",
+                     "backend": {"service": {"name": "webhook-receiver", "port": {"number": 80}}}}]}}]}
+    }));
+    assert_eq!(url(&env), json!(format!("https://hooks.example.org{path}")));
+
+    // A NodePort Service comes first, through a node's address.
+    env.ok(&["expose", "--type", "NodePort", "--timeout", "10s"]);
+    let found = url(&env);
+    let found = found.as_str().unwrap();
+    assert!(found.starts_with("http://") && found.ends_with(&path), "{found}");
+    assert!(!found.contains("hooks.example.org"), "{found}");
+}
+
+#[test]
+fn secrets_that_cannot_be_read_leave_the_rows_and_say_so() {
+    let env = fixture();
+    env.emulator.deny("list", "secrets");
+    let output = env.run(&["list", "-A"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 5, "a header and four rows:\n{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("Secrets not checked") && stderr.contains("forbidden"),
+        "{stderr}"
+    );
+}

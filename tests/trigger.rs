@@ -276,3 +276,69 @@ fn a_rejection_shows_status_and_body_and_is_not_retried() {
     );
     assert_eq!(server.requests().len(), 1);
 }
+
+#[test]
+fn request_timeouts_and_rate_limits_are_retried_too() {
+    let server = Server::start(vec![(408, "timeout"), (429, "slow down"), (200, "")]);
+    let output = common::run(&[
+        "trigger",
+        "r",
+        "--type",
+        "generic",
+        "--token",
+        "t",
+        "--url",
+        &server.url,
+        "--retry-delay",
+        "10ms",
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[test]
+fn exhausted_retries_report_the_last_answer() {
+    let server = Server::start(vec![(500, "first failure"), (503, "still down")]);
+    let output = common::run(&[
+        "trigger",
+        "r",
+        "--type",
+        "generic",
+        "--token",
+        "t",
+        "--url",
+        &server.url,
+        "--retries",
+        "2",
+        "--retry-delay",
+        "10ms",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(server.requests().len(), 3, "the first attempt and two retries");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("after 3 attempts") && last.contains("503") && last.contains("still down"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn payload_from_a_file_is_sent_verbatim_and_signed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("payload.json");
+    let payload = br#"{"ref":"refs/heads/main","custom":true}"#;
+    std::fs::write(&file, payload).unwrap();
+    let at_file = format!("@{}", file.display());
+    let seen = delivered("github", &["--event", "push", "--payload", &at_file]);
+    assert_eq!(seen.body, payload);
+    assert_eq!(
+        seen.headers["x-hub-signature-256"],
+        format!("sha256={}", hmac_sha256(payload))
+    );
+
+    let (output, seen) = trigger("github", &["--payload", "@/nonexistent/payload.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(seen.is_empty(), "nothing sent");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("'--payload <JSON|@FILE>'"));
+}

@@ -347,4 +347,33 @@ mod tests {
         .unwrap();
         assert_eq!(from_secret(&secret).unwrap().url, "https://flux.example.com");
     }
+
+    #[test]
+    fn http_route_to_a_webhook_service() {
+        let routes: Vec<DynamicObject> = serde_json::from_value(serde_json::json!([
+            {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": {"name": "other"},
+             "spec": {"hostnames": ["app.example.com"], "rules": [{"backendRefs": [{"name": "app", "port": 80}]}]}},
+            {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": {"name": "hooks"},
+             "spec": {"hostnames": ["hooks.example.com"], "rules": [{"backendRefs": [{"name": "webhook-receiver", "port": 80}]}]}}
+        ]))
+        .unwrap();
+        let base = from_http_routes(&routes, &["webhook-receiver"]).unwrap();
+        assert_eq!(base.url, "https://hooks.example.com");
+        assert_eq!(base.source, "HTTPRoute 'hooks'");
+        assert_eq!(from_http_routes(&routes, &["receiver"]), None);
+    }
+
+    #[test]
+    fn precedence_is_hostname_then_secret() {
+        let secret_base = WebhookBase {
+            url: "https://annotated.example.com".into(),
+            source: "annotation".into(),
+        };
+        assert_eq!(
+            pick(Some("given.example.com"), Some(secret_base.clone())).unwrap().url,
+            "given.example.com"
+        );
+        assert_eq!(pick(None, Some(secret_base.clone())), Some(secret_base));
+        assert_eq!(pick(None, None), None);
+    }
 }
