@@ -1,5 +1,5 @@
 //! The completion scripts driven by real shells (bash with Debian's
-//! bash-completion, zsh, fish), each calling the real binary's `__complete`.
+//! bash-completion, zsh, fish, elvish), each calling the real binary's `__complete`.
 //! A shell that is not installed is skipped with a message.
 
 use std::path::{Path, PathBuf};
@@ -307,4 +307,84 @@ users:
         complete_or_kill(&kubeconfig, &["create", "r", "--resource", "GitRepository/"]),
         ":4\n"
     );
+}
+
+/// Runs elvish's completer for `flux-receiver` on each line, in a real
+/// interactive elvish (its `edit:` module exists only there, so it runs on
+/// a pseudo-terminal from util-linux's `script`). Each line's candidates
+/// come back as `stem|code-suffix|`, in order.
+fn elvish_candidates(lines: &[&[&str]]) -> Option<Vec<Vec<String>>> {
+    use std::io::Write;
+    let (Some(elvish), Some(script_tool)) = (shell("elvish"), shell("script")) else {
+        eprintln!("skipped: elvish or script (util-linux) is not installed");
+        return None;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.txt");
+    let mut program = format!(
+        "eval (slurp < '{}')\nset paths = ['{}' $@paths]\n{{\n",
+        script("flux-receiver.elv").display(),
+        bin_dir().display()
+    );
+    for words in lines {
+        let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+        program.push_str(&format!(
+            "  $edit:completion:arg-completer[flux-receiver] {} | each {{|c| echo $c[stem]'|'$c[code-suffix]'|' }}\n  echo ---\n",
+            quoted.join(" ")
+        ));
+    }
+    program.push_str(&format!("}} > '{}'\n", out.display()));
+    let program_file = dir.path().join("program.elv");
+    std::fs::write(&program_file, program).unwrap();
+    let command = format!("{} -norc", elvish.display());
+    let mut child = Command::new(script_tool)
+        .args(["-qec", &command, "/dev/null"])
+        .env("PATH", path_with_binary())
+        .env("KUBECONFIG", "/nonexistent/kubeconfig")
+        .env("HOME", dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // stdin stays open until elvish exits: an early EOF would end the session.
+    let mut stdin = child.stdin.take().unwrap();
+    // Two lines, so that elvish exits even when the program fails.
+    writeln!(stdin, "eval (slurp < '{}')\nexit", program_file.display()).unwrap();
+    let give_up = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        assert!(std::time::Instant::now() < give_up, "elvish did not finish");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    drop(stdin);
+    let text = std::fs::read_to_string(&out).expect("elvish ran the completer");
+    let mut groups = vec![Vec::new()];
+    for line in text.lines() {
+        if line == "---" {
+            groups.push(Vec::new());
+        } else {
+            groups.last_mut().unwrap().push(line.to_string());
+        }
+    }
+    groups.pop();
+    Some(groups)
+}
+
+#[test]
+fn elvish_completes_like_the_others() {
+    let Some(groups) = elvish_candidates(&[
+        &["flux-receiver", "create", "r", "--type", "gi"],
+        &["flux-receiver", "create", "r", "--type=gi"],
+        &["flux-receiver", "create", "r", "--resource", "OCI"],
+        &["flux-receiver", "create", "r", "--type", "gitlab", "--event", "Tag"],
+    ]) else {
+        return;
+    };
+    assert_eq!(groups.len(), 4, "{groups:?}");
+    assert_eq!(groups[0], ["github| |", "gitlab| |"]);
+    // The flag goes back in front of bare values, as elvish matches whole words.
+    assert_eq!(groups[1], ["--type=github| |", "--type=gitlab| |"]);
+    // NoSpace: no suffix after a kind, the name comes next.
+    assert_eq!(groups[2], ["OCIRepository/||"]);
+    assert_eq!(groups[3], ["Tag Push Hook| |"]);
 }

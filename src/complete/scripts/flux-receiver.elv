@@ -12,8 +12,11 @@ fn -flux-receiver-has {|directive bit|
     == (% (math:floor (/ $directive $bit)) 2) 1
 }
 
-set edit:completion:arg-completer[flux-receiver] = {|@words|
-    var lines = [(e:flux-receiver __complete $@words[1..] 2>/dev/null)]
+# A function, not a bare lambda: `return` only works inside `fn`.
+fn -flux-receiver-complete {|@words|
+    # `$@words[1..]` would slice every word; explode the sliced list instead.
+    var args = $words[1..]
+    var lines = [(e:flux-receiver __complete $@args 2>/dev/null)]
     if (== (count $lines) 0) {
         return
     }
@@ -50,3 +53,5 @@ set edit:completion:arg-completer[flux-receiver] = {|@words|
         edit:complex-candidate $flag$parts[0] &display=$display &code-suffix=$suffix
     }
 }
+
+set edit:completion:arg-completer[flux-receiver] = $-flux-receiver-complete~
