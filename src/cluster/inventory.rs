@@ -236,15 +236,7 @@ fn base_row(receiver: &Receiver) -> ReceiverRow {
         suspended: receiver.spec.is_suspended(),
         message: condition.map_or(NOT_RECONCILED.1, |c| c.message.as_str()).to_string(),
         events: receiver.spec.events.clone(),
-        resources: receiver
-            .spec
-            .resources
-            .iter()
-            .map(|r| match &r.namespace {
-                Some(ns) => format!("{}/{}.{ns}", r.kind, r.name),
-                None => format!("{}/{}", r.kind, r.name),
-            })
-            .collect(),
+        resources: receiver.spec.resources.iter().map(ToString::to_string).collect(),
         secret: receiver.spec.secret_ref.as_ref().map(|s| s.name.clone()),
         webhook_path: status.and_then(|s| s.webhook_path.clone()).filter(|p| !p.is_empty()),
         url: None,

@@ -157,10 +157,7 @@ async fn resource_line(
     reference: &receiver::api::CrossNamespaceObjectReference,
 ) -> String {
     let target_namespace = reference.namespace.as_deref().unwrap_or(namespace);
-    let shown = match &reference.namespace {
-        Some(ns) => format!("{}/{}.{ns}", reference.kind, reference.name),
-        None => format!("{}/{}", reference.kind, reference.name),
-    };
+    let shown = reference.to_string();
     if reference.name == "*" {
         return format!("{shown} (selected by labels {:?})", reference.match_labels);
     }

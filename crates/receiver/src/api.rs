@@ -98,6 +98,17 @@ pub struct CrossNamespaceObjectReference {
     pub filter: Option<String>,
 }
 
+/// `Kind/name` or `Kind/name.namespace`, as `--resource` takes it.
+impl std::fmt::Display for CrossNamespaceObjectReference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.kind, self.name)?;
+        if let Some(namespace) = &self.namespace {
+            write!(f, ".{namespace}")?;
+        }
+        Ok(())
+    }
+}
+
 /// A reference to an object in the same namespace.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
 pub struct LocalObjectReference {
