@@ -40,6 +40,11 @@ impl Env {
             .map(|r| format!("{} {}", r.verb, r.resource))
             .collect()
     }
+
+    /// How many requests were `verb resource`, e.g. "patch receivers".
+    fn count(&self, request: &str) -> usize {
+        self.requests_by_verb().iter().filter(|r| *r == request).count()
+    }
 }
 
 /// Base64 for Secret data in fixtures, via the base64 crate (kube uses it too).
@@ -327,9 +332,8 @@ fn secret_decides_again_when_the_secret_changed_under_it() {
         "flux.example.com",
     ]);
     assert_success(&output);
-    let count = |request: &str| env.requests_by_verb().iter().filter(|r| *r == request).count();
-    assert_eq!(count("get secrets"), 2, "read again after the conflict");
-    assert_eq!(count("patch secrets"), 2);
+    assert_eq!(env.count("get secrets"), 2, "read again after the conflict");
+    assert_eq!(env.count("patch secrets"), 2);
     assert_eq!(
         env.secret_token("flux-system", "webhook-token").as_deref(),
         Some("kept")
@@ -443,11 +447,7 @@ fn forbidden_names_verb_resource_and_namespace() {
         &output,
         "forbidden: cannot patch receivers 'r' in namespace 'flux-system'",
     );
-    let patches = env
-        .requests_by_verb()
-        .iter()
-        .filter(|r| *r == "patch receivers")
-        .count();
+    let patches = env.count("patch receivers");
     assert_eq!(patches, 1, "a permanent error is not retried");
 }
 
@@ -498,9 +498,8 @@ fn transient_failures_are_retried_within_the_timeout() {
         .inject_fault("patch", "receivers", Fault::TooManyRequests { retry_after_secs: 1 }, 1);
     let output = env.run(&CREATE);
     assert_success(&output);
-    let count = |request: &str| env.requests_by_verb().iter().filter(|r| *r == request).count();
-    assert_eq!(count("patch receivers"), 4, "two 500s, a 429, then success");
-    assert!(count("watch receivers") >= 2, "the dropped watch was opened again");
+    assert_eq!(env.count("patch receivers"), 4, "two 500s, a 429, then success");
+    assert!(env.count("watch receivers") >= 2, "the dropped watch was opened again");
 }
 
 #[test]
@@ -533,11 +532,7 @@ fn retries_stop_at_the_timeout() {
     args.push("--timeout=2s");
     let output = env.run(&args);
     assert_failure(&output, "within --timeout 2s");
-    let patches = env
-        .requests_by_verb()
-        .iter()
-        .filter(|r| *r == "patch receivers")
-        .count();
+    let patches = env.count("patch receivers");
     assert!(
         (2..20).contains(&patches),
         "retried with backoff, then stopped: {patches} attempts"

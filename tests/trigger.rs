@@ -234,21 +234,28 @@ fn generic_oidc_and_gcr_present_bearer_tokens() {
     assert!(json(&seen)["message"]["data"].is_string());
 }
 
-#[test]
-fn retries_then_succeeds() {
-    let server = Server::start(vec![(503, "busy"), (404, "not yet"), (200, "")]);
-    let output = common::run(&[
+/// Triggers `provider` at `server` with token `t` and a short retry delay.
+fn send_with_retries(server: &Server, provider: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
         "trigger",
         "r",
         "--type",
-        "generic",
+        provider,
         "--token",
         "t",
         "--url",
         &server.url,
         "--retry-delay",
         "10ms",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    common::run(&args)
+}
+
+#[test]
+fn retries_then_succeeds() {
+    let server = Server::start(vec![(503, "busy"), (404, "not yet"), (200, "")]);
+    let output = send_with_retries(&server, "generic", &[]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(server.requests().len(), 3);
 }
@@ -256,18 +263,7 @@ fn retries_then_succeeds() {
 #[test]
 fn a_rejection_shows_status_and_body_and_is_not_retried() {
     let server = Server::start(vec![(400, "invalid signature")]);
-    let output = common::run(&[
-        "trigger",
-        "r",
-        "--type",
-        "github",
-        "--token",
-        "t",
-        "--url",
-        &server.url,
-        "--retry-delay",
-        "10ms",
-    ]);
+    let output = send_with_retries(&server, "github", &[]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -280,18 +276,7 @@ fn a_rejection_shows_status_and_body_and_is_not_retried() {
 #[test]
 fn request_timeouts_and_rate_limits_are_retried_too() {
     let server = Server::start(vec![(408, "timeout"), (429, "slow down"), (200, "")]);
-    let output = common::run(&[
-        "trigger",
-        "r",
-        "--type",
-        "generic",
-        "--token",
-        "t",
-        "--url",
-        &server.url,
-        "--retry-delay",
-        "10ms",
-    ]);
+    let output = send_with_retries(&server, "generic", &[]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(server.requests().len(), 3);
 }
@@ -299,20 +284,7 @@ fn request_timeouts_and_rate_limits_are_retried_too() {
 #[test]
 fn exhausted_retries_report_the_last_answer() {
     let server = Server::start(vec![(500, "first failure"), (503, "still down")]);
-    let output = common::run(&[
-        "trigger",
-        "r",
-        "--type",
-        "generic",
-        "--token",
-        "t",
-        "--url",
-        &server.url,
-        "--retries",
-        "2",
-        "--retry-delay",
-        "10ms",
-    ]);
+    let output = send_with_retries(&server, "generic", &["--retries", "2"]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(server.requests().len(), 3, "the first attempt and two retries");
     let stderr = String::from_utf8_lossy(&output.stderr);
