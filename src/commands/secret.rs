@@ -116,57 +116,38 @@ pub(crate) async fn ensure(
             .call(&Action::object("get", "secrets", namespace, name), || api.get_opt(name))
             .await?;
         let stored = existing.as_ref().map_or(StoredToken::Absent, stored_token);
-        if matches!(stored, StoredToken::Unreadable) && supplied.is_none() {
-            return Err(CliError::failure(format!(
-                "Secret {namespace}/{name} holds a token that is not UTF-8 text, which flux-receiver cannot keep \
-                 as is; to replace it, pass the new token with --token-file (and --force)"
-            )));
-        }
-        let existing_token = match &stored {
-            StoredToken::Text(token) => Some(token.clone()),
-            StoredToken::Absent | StoredToken::Unreadable => None,
-        };
-        let fate = match (&supplied, &existing_token) {
-            (Some(new), Some(old)) if tokens_equal(new, old) => TokenFate::Kept,
-            // Bytes that are not text differ from any token given as text.
-            (Some(_), _) if matches!(stored, StoredToken::Unreadable) => {
+        // Decide the token and how it came about in one place.
+        let (fate, token) = match (&supplied, stored) {
+            (Some(new), StoredToken::Text(old)) if tokens_equal(new, &old) => (TokenFate::Kept, old),
+            // A different token, or bytes that are not text (which differ
+            // from any token given as text), is replaced only when confirmed.
+            (Some(new), StoredToken::Text(_) | StoredToken::Unreadable) => {
                 confirm_replacement(namespace, name, force)?;
-                TokenFate::Replaced
+                (TokenFate::Replaced, new.clone())
             }
-            (Some(_), Some(_)) => {
-                confirm_replacement(namespace, name, force)?;
-                TokenFate::Replaced
+            (Some(new), StoredToken::Absent) => (TokenFate::Supplied, new.clone()),
+            (None, StoredToken::Text(old)) => (TokenFate::Kept, old),
+            (None, StoredToken::Absent) => (TokenFate::Generated, generate()?),
+            (None, StoredToken::Unreadable) => {
+                return Err(CliError::failure(format!(
+                    "Secret {namespace}/{name} holds a token that is not UTF-8 text, which flux-receiver cannot keep \
+                     as is; to replace it, pass the new token with --token-file (and --force)"
+                )));
             }
-            (Some(_), None) => TokenFate::Supplied,
-            (None, Some(_)) => TokenFate::Kept,
-            (None, None) => TokenFate::Generated,
         };
-        options.token = match (&fate, &supplied, &existing_token) {
-            (TokenFate::Generated, _, _) => generate()?,
-            (_, Some(token), _) | (TokenFate::Kept, None, Some(token)) => token.clone(),
-            _ => unreachable!("every fate has a token"),
-        };
+        options.token = token;
         let mut desired = as_applied(manifest::secret(&options)?);
         progress::action(&format!("applying Secret {namespace}/{name}"));
         let written = match &existing {
             None => {
                 let action = Action::object("create", "secrets", namespace, name);
+                let create = PostParams {
+                    field_manager: Some(FIELD_MANAGER.into()),
+                    ..Default::default()
+                };
                 cluster
                     .call(&action, || async {
-                        match api
-                            .create(
-                                &PostParams {
-                                    field_manager: Some(FIELD_MANAGER.into()),
-                                    ..Default::default()
-                                },
-                                &desired,
-                            )
-                            .await
-                        {
-                            Ok(secret) => Ok(Some(secret)),
-                            Err(kube::Error::Api(status)) if status.code == 409 => Ok(None),
-                            Err(err) => Err(err),
-                        }
+                        unless_conflict(api.create(&create, &desired).await)
                     })
                     .await?
             }
@@ -176,11 +157,7 @@ pub(crate) async fn ensure(
                 let patch = Patch::Apply(&desired);
                 cluster
                     .call(&action, || async {
-                        match api.patch(name, &params, &patch).await {
-                            Ok(secret) => Ok(Some(secret)),
-                            Err(kube::Error::Api(status)) if status.code == 409 => Ok(None),
-                            Err(err) => Err(err),
-                        }
+                        unless_conflict(api.patch(name, &params, &patch).await)
                     })
                     .await?
             }
@@ -201,6 +178,16 @@ pub(crate) async fn ensure(
     Err(CliError::failure(format!(
         "Secret {namespace}/{name} kept changing while we wrote it ({ENSURE_ROUNDS} attempts); nothing was replaced, re-run when it settles"
     )))
+}
+
+/// A write's answer, with 409 (AlreadyExists on create, a stale
+/// resourceVersion on apply) as `None`: the caller reads the Secret again.
+fn unless_conflict(result: Result<Secret, kube::Error>) -> Result<Option<Secret>, kube::Error> {
+    match result {
+        Ok(secret) => Ok(Some(secret)),
+        Err(kube::Error::Api(status)) if status.code == 409 => Ok(None),
+        Err(err) => Err(err),
+    }
 }
 
 /// What a Secret read from the cluster holds under `token`.
