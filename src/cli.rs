@@ -305,9 +305,13 @@ pub struct SetupArgs {
     #[arg(long = "event", value_name = "EVENT", value_delimiter = ',', value_parser = parse_event)]
     pub events: Vec<String>,
 
-    /// Object to reconcile: Kind/name or Kind/name.namespace (repeatable, comma lists; asked when missing)
+    /// Object to reconcile: Kind/name, Kind/name.namespace, Kind/* (with --match-label), optionally after group/version/ (repeatable, comma lists; asked when missing)
     #[arg(long = "resource", value_name = "KIND/NAME", value_delimiter = ',', value_parser = parse_resource)]
     pub resources: Vec<ResourceRef>,
+
+    /// Label the objects of every Kind/* resource must carry, key=value (repeatable, comma lists)
+    #[arg(long = "match-label", value_name = "KEY=VALUE", value_delimiter = ',', value_parser = parse_label)]
+    pub match_labels: Vec<(String, String)>,
 
     /// Name of the token Secret (default: the Receiver's name)
     #[arg(long, value_name = "NAME", value_parser = parse_object_name)]
@@ -488,9 +492,13 @@ pub struct CreateArgs {
     #[arg(long, value_name = "SECRET", value_parser = parse_object_name)]
     pub secret_ref: Option<String>,
 
-    /// Object to reconcile: Kind/name or Kind/name.namespace (repeatable, comma lists)
+    /// Object to reconcile: Kind/name, Kind/name.namespace, Kind/* (with --match-label), optionally after group/version/ (repeatable, comma lists)
     #[arg(long = "resource", value_name = "KIND/NAME", value_delimiter = ',', value_parser = parse_resource, required = true)]
     pub resources: Vec<ResourceRef>,
+
+    /// Label the objects of every Kind/* resource must carry, key=value (repeatable, comma lists)
+    #[arg(long = "match-label", value_name = "KEY=VALUE", value_delimiter = ',', value_parser = parse_label)]
+    pub match_labels: Vec<(String, String)>,
 
     /// Event to accept, e.g. push (repeatable, comma lists; default: all)
     #[arg(long = "event", value_name = "EVENT", value_delimiter = ',', value_parser = parse_event)]

@@ -15,7 +15,7 @@ use crate::cluster::address::{self, WebhookBase};
 use crate::cluster::error::Action;
 use crate::cluster::wait::{WaitEnd, watch_until};
 use crate::cluster::{Cluster, FIELD_MANAGER};
-use crate::commands::{block_on, label_map};
+use crate::commands::{block_on, key_value_map, label_map};
 use crate::error::{CliError, CliResult};
 use crate::output;
 use crate::progress::{self, Waiting};
@@ -32,8 +32,15 @@ pub fn run(global: &GlobalArgs, args: &CreateArgs) -> CliResult {
         secret_ref: args.secret_ref.clone(),
         interval: args.interval,
         resource_filter: args.resource_filter.clone(),
+        match_labels: key_value_map("--match-label", &args.match_labels)?,
+        // In a cluster, kinds the controller cannot default get their
+        // apiVersion; --export stays what flux prints, with a warning.
+        pin_api_versions: !args.export,
     };
     let receiver = manifest::receiver(&options)?;
+    manifest::unresolvable_resources(&receiver)
+        .iter()
+        .for_each(|problem| progress::warn(problem));
     if args.export {
         return output::print(&manifest::export(&receiver));
     }

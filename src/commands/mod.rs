@@ -44,13 +44,18 @@ pub fn run(cli: Cli) -> CliResult {
 /// Collects repeated `--label key=value` flags, rejecting a key given twice
 /// with different values (the last one silently winning would surprise).
 pub(crate) fn label_map(labels: &[(String, String)]) -> CliResult<BTreeMap<String, String>> {
+    key_value_map("--label", labels)
+}
+
+/// [`label_map`] for another `KEY=VALUE` flag, named in the error.
+pub(crate) fn key_value_map(flag: &str, labels: &[(String, String)]) -> CliResult<BTreeMap<String, String>> {
     let mut map = BTreeMap::new();
     for (key, value) in labels {
         if let Some(previous) = map.insert(key.clone(), value.clone())
             && previous != *value
         {
             return Err(CliError::usage(format!(
-                "invalid value '{key}={value}' for '--label <KEY=VALUE>': label '{key}' is already set to '{previous}'"
+                "invalid value '{key}={value}' for '{flag} <KEY=VALUE>': label '{key}' is already set to '{previous}'"
             )));
         }
     }

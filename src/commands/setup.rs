@@ -14,7 +14,7 @@ use receiver::{ProviderType, ResourceRef, webhook_url};
 use crate::cli::{GlobalArgs, SetupArgs};
 use crate::cluster::Cluster;
 use crate::cluster::address::{self, Sources, WebhookBase};
-use crate::commands::{block_on, create, expose, label_map, secret};
+use crate::commands::{block_on, create, expose, key_value_map, label_map, secret};
 use crate::error::{CliError, CliResult};
 use crate::input::TokenSource;
 use crate::{output, progress};
@@ -42,8 +42,13 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs) -> CliResult {
         events: plan.events.clone(),
         resources: plan.resources.clone(),
         secret_ref: needs_secret.then(|| secret_name.clone()),
+        match_labels: key_value_map("--match-label", &args.match_labels)?,
+        pin_api_versions: !args.export,
         ..Default::default()
     })?;
+    manifest::unresolvable_resources(&receiver)
+        .iter()
+        .for_each(|problem| progress::warn(problem));
     let secret_options = SecretOptions {
         name: secret_name,
         namespace: global.namespace.clone(),

@@ -20,6 +20,10 @@ pub const VERSION: &str = "v1";
 pub const READY_CONDITION: &str = "Ready";
 /// The annotation that asks Flux controllers to reconcile now.
 pub const RECONCILE_REQUESTED_AT: &str = "reconcile.fluxcd.io/requestedAt";
+/// The label that makes Flux controllers watch a Secret: without it the
+/// notification-controller sees a changed token only at the Receiver's next
+/// interval or on a requested reconcile.
+pub const WATCH_LABEL: (&str, &str) = ("reconcile.fluxcd.io/watch", "Enabled");
 /// The annotation `flux create secret receiver` writes the hook URL to.
 pub const WEBHOOK_ANNOTATION: &str = "notification.toolkit.fluxcd.io/webhook";
 

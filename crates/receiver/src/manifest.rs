@@ -47,6 +47,9 @@ pub enum ManifestError {
     /// Claims only make sense for gcr.
     #[error("{0} is only used by receiver type 'gcr'")]
     ClaimWithoutGcr(&'static str),
+    /// matchLabels without a resource named `*` to apply them to.
+    #[error("--match-label is only used with a resource named '*' (e.g. --resource 'GitRepository/*')")]
+    MatchLabelsWithoutWildcard,
     /// The interval cannot be written in the CRD's pattern.
     #[error("--interval '{0}' must be at least 1ms and use the units ms, s, m or h")]
     Interval(GoDuration),
@@ -73,6 +76,12 @@ pub struct ReceiverOptions {
     pub interval: Option<GoDuration>,
     /// `spec.resourceFilter`.
     pub resource_filter: Option<String>,
+    /// `matchLabels` of every resource named `*`.
+    pub match_labels: BTreeMap<String, String>,
+    /// Write `apiVersion` for kinds the controller cannot default (see
+    /// [`crate::ResourceKind::controller_default_api_version`]). Off for
+    /// `--export`, whose output must be what flux prints.
+    pub pin_api_versions: bool,
 }
 
 /// Builds a Receiver exactly as `flux create receiver` does, with the
@@ -87,6 +96,9 @@ pub fn receiver(options: &ReceiverOptions) -> Result<Receiver, ManifestError> {
     if options.resources.is_empty() {
         return Err(ManifestError::NoResources);
     }
+    if !options.match_labels.is_empty() && !options.resources.iter().any(ResourceRef::is_wildcard) {
+        return Err(ManifestError::MatchLabelsWithoutWildcard);
+    }
     if let Some(interval) = options.interval
         && !interval.fits_interval_pattern()
     {
@@ -100,9 +112,15 @@ pub fn receiver(options: &ReceiverOptions) -> Result<Receiver, ManifestError> {
             .resources
             .iter()
             .map(|r| CrossNamespaceObjectReference {
+                api_version: r.api_version_to_write(options.pin_api_versions),
                 kind: r.kind.as_str().to_string(),
                 name: r.name.clone(),
                 namespace: r.namespace.clone(),
+                match_labels: if r.is_wildcard() {
+                    options.match_labels.clone()
+                } else {
+                    BTreeMap::new()
+                },
                 ..Default::default()
             })
             .collect(),
@@ -113,6 +131,39 @@ pub fn receiver(options: &ReceiverOptions) -> Result<Receiver, ManifestError> {
     let mut receiver = Receiver::new(&options.name, spec);
     receiver.metadata = metadata(&options.name, &options.namespace, &options.labels, BTreeMap::new());
     Ok(receiver)
+}
+
+/// What the notification-controller cannot resolve in `receiver`'s
+/// resources, one sentence each: a kind without a default apiVersion given
+/// none, and `*` without matchLabels. Either makes every webhook answer 500
+/// although the Receiver is Ready.
+pub fn unresolvable_resources(receiver: &Receiver) -> Vec<String> {
+    let mut problems = Vec::new();
+    for reference in &receiver.spec.resources {
+        let kind = reference.kind.parse::<crate::ResourceKind>().ok();
+        if reference.api_version.is_none()
+            && let Some(kind) = kind.filter(|k| k.controller_default_api_version().is_none())
+        {
+            let with_version = ResourceRef {
+                api_version: Some(kind.api_version().to_string()),
+                kind,
+                name: reference.name.clone(),
+                namespace: reference.namespace.clone(),
+            };
+            problems.push(format!(
+                "{reference} has no apiVersion, and the notification-controller cannot resolve {kind} without one: \
+                 every webhook would answer 500; use --resource {with_version} (adds apiVersion: {})",
+                kind.api_version()
+            ));
+        }
+        if reference.name == crate::resource_ref::WILDCARD && reference.match_labels.is_empty() {
+            problems.push(format!(
+                "{reference} has no matchLabels, and the notification-controller resolves '*' only with them: \
+                 every webhook would answer 500; add --match-label KEY=VALUE"
+            ));
+        }
+    }
+    problems
 }
 
 /// Inputs for a webhook token Secret.
@@ -322,6 +373,78 @@ mod tests {
         assert_eq!(
             yaml,
             "---\napiVersion: notification.toolkit.fluxcd.io/v1\nkind: Receiver\nmetadata:\n  name: github-receiver\n  namespace: flux-system\nspec:\n  events:\n  - ping\n  - push\n  resources:\n  - kind: GitRepository\n    name: my-nginx\n  secretRef:\n    name: webhook-token\n  type: github\n"
+        );
+    }
+
+    #[test]
+    fn api_versions_are_pinned_only_when_asked_and_only_where_needed() {
+        let mut options = seed_guide_receiver();
+        options.resources = vec![
+            "GitRepository/app".parse().unwrap(),
+            "Kustomization/app".parse().unwrap(),
+            "HelmRelease/web.apps".parse().unwrap(),
+            "helm.toolkit.fluxcd.io/v2beta2/HelmRelease/old".parse().unwrap(),
+        ];
+        let flux_like = receiver(&options).unwrap();
+        let versions: Vec<Option<&str>> = flux_like
+            .spec
+            .resources
+            .iter()
+            .map(|r| r.api_version.as_deref())
+            .collect();
+        assert_eq!(versions, [None, None, None, Some("helm.toolkit.fluxcd.io/v2beta2")]);
+        let problems = unresolvable_resources(&flux_like);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems[0].starts_with("Kustomization/app has no apiVersion"),
+            "{}",
+            problems[0]
+        );
+        assert!(problems[0].contains("--resource kustomize.toolkit.fluxcd.io/v1/Kustomization/app"));
+        assert!(problems[1].contains("--resource helm.toolkit.fluxcd.io/v2/HelmRelease/web.apps"));
+
+        options.pin_api_versions = true;
+        let pinned = receiver(&options).unwrap();
+        let versions: Vec<Option<&str>> = pinned.spec.resources.iter().map(|r| r.api_version.as_deref()).collect();
+        assert_eq!(
+            versions,
+            [
+                None,
+                Some("kustomize.toolkit.fluxcd.io/v1"),
+                Some("helm.toolkit.fluxcd.io/v2"),
+                Some("helm.toolkit.fluxcd.io/v2beta2")
+            ]
+        );
+        assert!(unresolvable_resources(&pinned).is_empty());
+    }
+
+    #[test]
+    fn match_labels_go_to_wildcards_only() {
+        let mut options = seed_guide_receiver();
+        options.resources = vec!["GitRepository/*".parse().unwrap(), "GitRepository/app".parse().unwrap()];
+        let bare = receiver(&options).unwrap();
+        let problems = unresolvable_resources(&bare);
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].contains("GitRepository/* has no matchLabels"),
+            "{}",
+            problems[0]
+        );
+        assert!(export(&bare).contains("  - kind: GitRepository\n    name: '*'\n"));
+
+        options.match_labels = BTreeMap::from([("team".into(), "a".into())]);
+        let labelled = receiver(&options).unwrap();
+        assert_eq!(labelled.spec.resources[0].match_labels, options.match_labels);
+        assert!(labelled.spec.resources[1].match_labels.is_empty());
+        assert!(unresolvable_resources(&labelled).is_empty());
+        assert!(
+            export(&labelled).contains("  - kind: GitRepository\n    matchLabels:\n      team: a\n    name: '*'\n")
+        );
+
+        options.resources.remove(0);
+        assert_eq!(
+            receiver(&options).unwrap_err(),
+            ManifestError::MatchLabelsWithoutWildcard
         );
     }
 

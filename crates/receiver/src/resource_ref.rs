@@ -89,6 +89,34 @@ impl ResourceKind {
         }
     }
 
+    /// The apiVersion the notification-controller fills in when a
+    /// Receiver's resource names this kind without one: only Bucket,
+    /// GitRepository, HelmChart, HelmRepository, OCIRepository,
+    /// ImageRepository and ArtifactGenerator have a default (v1.9.3). For
+    /// the other kinds a resource without `apiVersion` cannot be resolved,
+    /// and every webhook answers 500.
+    pub fn controller_default_api_version(self) -> Option<&'static str> {
+        match self {
+            ResourceKind::Bucket
+            | ResourceKind::GitRepository
+            | ResourceKind::HelmChart
+            | ResourceKind::HelmRepository
+            | ResourceKind::OciRepository
+            | ResourceKind::ImageRepository
+            | ResourceKind::ArtifactGenerator => Some(self.api_version()),
+            ResourceKind::Kustomization
+            | ResourceKind::HelmRelease
+            | ResourceKind::ImagePolicy
+            | ResourceKind::ImageUpdateAutomation
+            | ResourceKind::ExternalArtifact => None,
+        }
+    }
+
+    /// The API group of [`ResourceKind::api_version`].
+    pub fn group(self) -> &'static str {
+        self.api_version().split_once('/').map_or("", |(group, _)| group)
+    }
+
     /// The lowercase plural resource name (`gitrepositories`).
     pub fn plural(self) -> String {
         let lower = self.as_str().to_ascii_lowercase();
@@ -136,12 +164,19 @@ impl FromStr for ResourceKind {
     }
 }
 
+/// The name that, together with `matchLabels`, selects every object of a
+/// kind carrying those labels.
+pub const WILDCARD: &str = "*";
+
 /// A `--resource` value: which object a Receiver triggers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ResourceRef {
+    /// The object's apiVersion (`group/version`), when given as
+    /// `group/version/Kind/name`.
+    pub api_version: Option<String>,
     /// The object's kind.
     pub kind: ResourceKind,
-    /// The object's name.
+    /// The object's name, or [`WILDCARD`].
     pub name: String,
     /// Its namespace, when it differs from the Receiver's.
     pub namespace: Option<String>,
@@ -151,8 +186,18 @@ pub struct ResourceRef {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ResourceRefError {
     /// Not of the form `Kind/name`.
-    #[error("must be in the form Kind/name or Kind/name.namespace")]
+    #[error("must be in the form Kind/name, Kind/name.namespace or group/version/Kind/name")]
     Format,
+    /// The apiVersion's group is not the kind's.
+    #[error("invalid apiVersion '{given}' for {kind}: {kind} is served by {expected}")]
+    ApiVersion {
+        /// The apiVersion given.
+        given: String,
+        /// The kind it was given for.
+        kind: ResourceKind,
+        /// The group/version the kind is served at.
+        expected: &'static str,
+    },
     /// The kind is not one a Receiver can reference.
     #[error(transparent)]
     Kind(#[from] UnknownKind),
@@ -177,25 +222,48 @@ pub enum ResourceRefError {
 impl FromStr for ResourceRef {
     type Err = ResourceRefError;
 
-    /// Parses `Kind/name` or `Kind/name.namespace`.
+    /// Parses `Kind/name`, `Kind/name.namespace`, or either after an
+    /// apiVersion (`kustomize.toolkit.fluxcd.io/v1/Kustomization/app`).
+    /// The name may be `*` (every object with the Receiver's matchLabels).
     ///
     /// Like `flux create receiver`, a dot introduces the namespace. Namespaces
     /// cannot contain dots, so the text after the *last* dot is the namespace:
     /// for one dot this is exactly Flux's reading.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let (kind, target) = text.split_once('/').ok_or(ResourceRefError::Format)?;
-        if kind.is_empty() || target.is_empty() || target.contains('/') {
+        let parts: Vec<&str> = text.split('/').collect();
+        let (api_version, kind, target) = match parts[..] {
+            [kind, target] => (None, kind, target),
+            [group, version, kind, target] if !group.is_empty() && !version.is_empty() => {
+                (Some(format!("{group}/{version}")), kind, target)
+            }
+            _ => return Err(ResourceRefError::Format),
+        };
+        if kind.is_empty() || target.is_empty() {
             return Err(ResourceRefError::Format);
         }
         let kind: ResourceKind = kind.parse()?;
+        if let Some(given) = &api_version {
+            let (group, version) = given.split_once('/').unwrap_or_default();
+            let version_ok =
+                version.starts_with('v') && version.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+            if group != kind.group() || !version_ok {
+                return Err(ResourceRefError::ApiVersion {
+                    given: given.clone(),
+                    kind,
+                    expected: kind.api_version(),
+                });
+            }
+        }
         let (name, namespace) = match target.rsplit_once('.') {
             Some((name, namespace)) => (name, Some(namespace)),
             None => (target, None),
         };
-        validate_dns1123_subdomain(name).map_err(|e| ResourceRefError::Name {
-            name: name.to_string(),
-            reason: e.to_string(),
-        })?;
+        if name != WILDCARD {
+            validate_dns1123_subdomain(name).map_err(|e| ResourceRefError::Name {
+                name: name.to_string(),
+                reason: e.to_string(),
+            })?;
+        }
         if let Some(namespace) = namespace {
             validate_dns1123_label(namespace).map_err(|e| ResourceRefError::Namespace {
                 namespace: namespace.to_string(),
@@ -203,6 +271,7 @@ impl FromStr for ResourceRef {
             })?;
         }
         Ok(ResourceRef {
+            api_version,
             kind,
             name: name.to_string(),
             namespace: namespace.map(str::to_string),
@@ -210,8 +279,26 @@ impl FromStr for ResourceRef {
     }
 }
 
+impl ResourceRef {
+    /// Whether the name is [`WILDCARD`].
+    pub fn is_wildcard(&self) -> bool {
+        self.name == WILDCARD
+    }
+
+    /// The apiVersion to write to the Receiver: the one given, else (when
+    /// `pin`) the kind's for kinds the controller cannot default, else none.
+    pub fn api_version_to_write(&self, pin: bool) -> Option<String> {
+        self.api_version.clone().or_else(|| {
+            (pin && self.kind.controller_default_api_version().is_none()).then(|| self.kind.api_version().to_string())
+        })
+    }
+}
+
 impl fmt::Display for ResourceRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(api_version) = &self.api_version {
+            write!(f, "{api_version}/")?;
+        }
         write!(f, "{}/{}", self.kind, self.name)?;
         if let Some(namespace) = &self.namespace {
             write!(f, ".{namespace}")?;
@@ -230,6 +317,7 @@ mod tests {
         assert_eq!(
             r,
             ResourceRef {
+                api_version: None,
                 kind: ResourceKind::GitRepository,
                 name: "my-nginx".into(),
                 namespace: None
@@ -267,6 +355,78 @@ mod tests {
         let err = "GitRepositry".parse::<ResourceKind>().unwrap_err();
         assert_eq!(err.suggestion, Some(ResourceKind::GitRepository));
         assert!(err.to_string().contains("did you mean 'GitRepository'?"));
+    }
+
+    #[test]
+    fn api_version_prefix_and_wildcard() {
+        let r: ResourceRef = "kustomize.toolkit.fluxcd.io/v1/Kustomization/app.team-a"
+            .parse()
+            .unwrap();
+        assert_eq!(r.api_version.as_deref(), Some("kustomize.toolkit.fluxcd.io/v1"));
+        assert_eq!(
+            (r.kind, r.name.as_str(), r.namespace.as_deref()),
+            (ResourceKind::Kustomization, "app", Some("team-a"))
+        );
+        assert_eq!(r.to_string(), "kustomize.toolkit.fluxcd.io/v1/Kustomization/app.team-a");
+        // Another version of the kind's group is fine; another group is a typo.
+        assert!(
+            "helm.toolkit.fluxcd.io/v2beta2/HelmRelease/x"
+                .parse::<ResourceRef>()
+                .is_ok()
+        );
+        let err = "source.toolkit.fluxcd.io/v1/Kustomization/x"
+            .parse::<ResourceRef>()
+            .unwrap_err();
+        assert!(err.to_string().contains("kustomize.toolkit.fluxcd.io/v1"), "{err}");
+        assert!(matches!(
+            "kustomize.toolkit.fluxcd.io/V1/Kustomization/x".parse::<ResourceRef>(),
+            Err(ResourceRefError::ApiVersion { .. })
+        ));
+        assert_eq!(
+            "a/Kustomization/x".parse::<ResourceRef>(),
+            Err(ResourceRefError::Format)
+        );
+        assert_eq!(
+            "/v1/Kustomization/x".parse::<ResourceRef>(),
+            Err(ResourceRefError::Format)
+        );
+
+        let r: ResourceRef = "GitRepository/*".parse().unwrap();
+        assert!(r.is_wildcard());
+        assert_eq!(r.to_string(), "GitRepository/*");
+        let r: ResourceRef = "GitRepository/*.apps".parse().unwrap();
+        assert_eq!((r.name.as_str(), r.namespace.as_deref()), ("*", Some("apps")));
+        assert!("GitRepository/a*".parse::<ResourceRef>().is_err());
+    }
+
+    #[test]
+    fn only_source_and_image_repository_kinds_have_controller_defaults() {
+        let defaulted: Vec<&str> = ResourceKind::ALL
+            .into_iter()
+            .filter(|k| k.controller_default_api_version().is_some())
+            .map(ResourceKind::as_str)
+            .collect();
+        assert_eq!(
+            defaulted,
+            [
+                "Bucket",
+                "GitRepository",
+                "HelmChart",
+                "HelmRepository",
+                "ImageRepository",
+                "OCIRepository",
+                "ArtifactGenerator"
+            ]
+        );
+        let k: ResourceRef = "Kustomization/x".parse().unwrap();
+        assert_eq!(k.api_version_to_write(false), None);
+        assert_eq!(
+            k.api_version_to_write(true).as_deref(),
+            Some("kustomize.toolkit.fluxcd.io/v1")
+        );
+        let g: ResourceRef = "GitRepository/x".parse().unwrap();
+        assert_eq!(g.api_version_to_write(true), None);
+        assert_eq!(ResourceKind::HelmRelease.group(), "helm.toolkit.fluxcd.io");
     }
 
     #[test]

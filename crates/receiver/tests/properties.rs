@@ -62,7 +62,7 @@ proptest! {
 
     #[test]
     fn resource_ref_round_trips(kind in kind(), name in label(), namespace in proptest::option::of(label())) {
-        let reference = ResourceRef { kind, name, namespace };
+        let reference = ResourceRef { api_version: None, kind, name, namespace };
         let text = reference.to_string();
         prop_assert_eq!(text.parse::<ResourceRef>(), Ok(reference.clone()));
         // Kinds are case-insensitive on input and canonical on output.
@@ -75,7 +75,7 @@ proptest! {
                                                  name in "[a-z0-9]{1,8}(\\.[a-z0-9]{1,8}){1,3}",
                                                  namespace in label()) {
         // Object names may hold dots; the namespace is what follows the last one.
-        let reference = ResourceRef { kind, name, namespace: Some(namespace) };
+        let reference = ResourceRef { api_version: None, kind, name, namespace: Some(namespace) };
         prop_assert_eq!(reference.to_string().parse::<ResourceRef>(), Ok(reference));
     }
 
