@@ -77,9 +77,23 @@ pub fn is_retryable(status: u16) -> bool {
     matches!(status, 404 | 408 | 429 | 500..=599)
 }
 
-/// POSTs a webhook until it is accepted (2xx), refused for good, or the
-/// retries run out; `before_retry` hears why each retry happens. The error
-/// names the last status and body, or the connection error.
+/// An answer as one phrase: status, reason, body, and what the
+/// notification-controller means by that status.
+pub fn describe(answer: &Answer) -> String {
+    let mut text = format!("{} {}", answer.status, answer.reason);
+    if !answer.body.is_empty() {
+        text.push_str(&format!(": {}", answer.body));
+    }
+    if let Some(meaning) = receiver::answer::explain(answer.status) {
+        text.push_str(&format!(" ({meaning})"));
+    }
+    text
+}
+
+/// POSTs a webhook until it is accepted (2xx but 202, which only the
+/// controller's events port answers), refused for good, or the retries run
+/// out; `before_retry` hears why each retry happens. The error names the
+/// last status, body and what the status means, or the connection error.
 pub async fn deliver(
     url: &str,
     headers: &[(String, String)],
@@ -94,9 +108,9 @@ pub async fn deliver(
             tokio::time::sleep(retries.delay).await;
         }
         match post(url, headers, body.to_vec(), retries.attempt_timeout).await {
-            Ok(answer) if (200..300).contains(&answer.status) => return Ok(answer),
+            Ok(answer) if receiver::answer::is_accepted(answer.status) => return Ok(answer),
             Ok(answer) => {
-                last = format!("{} {}: {}", answer.status, answer.reason, answer.body);
+                last = describe(&answer);
                 if !is_retryable(answer.status) {
                     break;
                 }
@@ -105,4 +119,44 @@ pub async fn deliver(
         }
     }
     Err(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, reason: &str, body: &str) -> Answer {
+        Answer {
+            status,
+            reason: reason.into(),
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn descriptions_say_what_the_controller_means() {
+        let text = describe(&answer(404, "Not Found", "no receiver"));
+        assert!(
+            text.starts_with("404 Not Found: no receiver (no Receiver has this path"),
+            "{text}"
+        );
+        let text = describe(&answer(202, "Accepted", ""));
+        assert!(
+            text.starts_with("202 Accepted (the request reached the controller's events port (9090)"),
+            "{text}"
+        );
+        let text = describe(&answer(403, "Forbidden", "denied"));
+        assert!(text.contains("a proxy"), "{text}");
+        assert_eq!(describe(&answer(418, "I'm a teapot", "")), "418 I'm a teapot");
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        for status in [404, 408, 429, 500, 503] {
+            assert!(is_retryable(status), "{status}");
+        }
+        for status in [202, 400, 401, 403, 413] {
+            assert!(!is_retryable(status), "{status}");
+        }
+    }
 }

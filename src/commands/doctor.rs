@@ -379,7 +379,7 @@ async fn check_receiver(
                         match http::deliver(&url, &request.headers, &request.body, retries, |_| {}).await {
                             Ok(answer) => report.add(
                                 Verdict::Pass,
-                                format!("  a signed test event to {url} was accepted ({})", answer.status),
+                                format!("  a signed test event to {url} was accepted: {}", http::describe(&answer)),
                                 None,
                             ),
                             Err(last) => report.add(

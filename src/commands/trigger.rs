@@ -170,8 +170,10 @@ async fn send(global: &GlobalArgs, args: &TriggerArgs, target: &Target, request:
     .await;
     match delivered {
         Ok(answer) => output::println(&format!(
-            "✔ {} accepted the {} webhook: {} {}",
-            target.url, target.provider, answer.status, answer.reason
+            "✔ {} accepted the {} webhook: {}",
+            target.url,
+            target.provider,
+            http::describe(&answer)
         )),
         Err(last) => Err(CliError::failure(format!(
             "the webhook to {} failed after {} attempt{}: {last}",
