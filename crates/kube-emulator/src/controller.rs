@@ -1,8 +1,10 @@
 //! The emulated notification-controller, plus the bits of a cloud that
 //! fill in Service load balancer addresses.
 //!
-//! It follows the store's events: a Receiver that changes (or whose Secret
-//! does) is reconciled after the configured delay, exactly as Flux derives
+//! It follows the store's events: a Receiver that changes (a new spec, or
+//! the `reconcile.fluxcd.io/requestedAt` annotation), or whose Secret does
+//! when the Secret has the label `reconcile.fluxcd.io/watch: Enabled` (the
+//! only Secrets Flux watches), is reconciled after the configured delay, exactly as Flux derives
 //! its status: `Ready=True`, reason `Succeeded`, message `Receiver
 //! initialized for path: /hook/…` and `status.webhookPath` when the Secret
 //! has a `token`; `Ready=False`, reason `TokenNotFound` otherwise.
@@ -13,6 +15,8 @@ use std::time::Duration;
 use base64::Engine;
 use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
+
+use receiver::api::WATCH_LABEL;
 
 use crate::objects::now;
 use crate::state::State;
@@ -46,8 +50,13 @@ pub fn spawn(state: Arc<State>) {
 
 fn on_event(state: &Arc<State>, key: &Key, kind: EventType, object: &Value) {
     match key.collection.as_str() {
-        RECEIVERS if state.with_flux && kind != EventType::Deleted => schedule(state, key.clone()),
-        SECRETS if state.with_flux => {
+        RECEIVERS if state.with_flux && kind != EventType::Deleted && wants_reconcile(object) => {
+            schedule(state, key.clone())
+        }
+        // Like Flux, Secrets are watched only with the watch label; other
+        // token changes wait for a requested reconcile (or the interval,
+        // which the emulator does not run).
+        SECRETS if state.with_flux && object["metadata"]["labels"][WATCH_LABEL.0] == WATCH_LABEL.1 => {
             let store = state.store.lock().unwrap();
             let affected: Vec<Key> = store
                 .list(RECEIVERS, Some(&key.namespace), None)
@@ -66,6 +75,15 @@ fn on_event(state: &Arc<State>, key: &Key, kind: EventType, object: &Value) {
         }
         _ => {}
     }
+}
+
+/// Whether a Receiver event is one Flux reconciles on: a generation not
+/// yet observed, or a requestedAt not yet handled. Its own status writes
+/// are neither.
+fn wants_reconcile(receiver: &Value) -> bool {
+    let status = &receiver["status"];
+    receiver["metadata"]["generation"] != status["observedGeneration"]
+        || receiver["metadata"]["annotations"][REQUESTED_AT] != status["lastHandledReconcileAt"]
 }
 
 fn resync(state: &Arc<State>) {

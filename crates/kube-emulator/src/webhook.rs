@@ -7,6 +7,10 @@
 //! annotates the resources and gets 200; signatures are checked by
 //! [`crate::signatures`], independently of flux-receiver's signing code.
 //!
+//! Targets resolve as in Flux: only some kinds have a default apiVersion,
+//! `*` needs matchLabels, and a target that cannot be annotated makes the
+//! answer 500 (the ones before it stay annotated).
+//!
 //! Approximations: gcr and generic-oidc tokens cannot be verified offline
 //! (no Google keys, no issuer), so gcr requests are refused and generic-oidc
 //! accepts any bearer token shaped like a JWT.
@@ -19,7 +23,8 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response};
-use receiver::ProviderType;
+use receiver::resource_ref::WILDCARD;
+use receiver::{ProviderType, ResourceKind};
 use serde_json::{Value, json};
 
 use crate::controller::RECEIVERS;
@@ -90,10 +95,10 @@ fn receive(state: &State, path: &str, header: &dyn Fn(&str) -> Option<String>, b
     match authenticate(provider, token.as_deref().unwrap_or_default(), header, body) {
         Err(message) => (400, message),
         Ok(Some(event)) if !accepted(&event) => (400, format!("event '{event}' is not accepted")),
-        Ok(_) => {
-            let annotated = annotate(state, &key, &receiver);
-            (200, format!("{annotated} resources annotated"))
-        }
+        Ok(_) => match annotate(state, &key, &receiver) {
+            Ok(annotated) => (200, format!("{annotated} resources annotated")),
+            Err(message) => (500, message),
+        },
     }
 }
 
@@ -233,38 +238,73 @@ fn check_cdevent(payload: &Value, ce_type: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Sets requestedAt on each referenced object; how many were annotated.
-fn annotate(state: &State, key: &Key, receiver: &Value) -> usize {
+/// Sets requestedAt on each referenced object, in order; how many were
+/// annotated, or (as Flux, which answers 500) why a reference could not be
+/// resolved: an unknown kind, a kind without a default apiVersion given
+/// none, an apiVersion not served, `*` without matchLabels, or an object
+/// that does not exist. A wildcard matching nothing is fine.
+fn annotate(state: &State, key: &Key, receiver: &Value) -> Result<usize, String> {
     let requested_at = now();
     let mut annotated = 0;
     let mut store = state.store.lock().unwrap();
     for reference in receiver["spec"]["resources"].as_array().into_iter().flatten() {
         let kind = reference["kind"].as_str().unwrap_or_default();
-        let Some(resource) = resources::served(true).find(|r| r.kind == kind && r.flux) else {
-            continue;
+        let name = reference["name"].as_str().unwrap_or_default();
+        let described = format!("{kind}/{name}");
+        let known = ResourceKind::ALL.into_iter().find(|k| k.as_str() == kind);
+        let api_version = match (reference["apiVersion"].as_str(), known) {
+            (Some(given), _) => given.to_string(),
+            (None, Some(known)) => match known.controller_default_api_version() {
+                Some(default) => default.to_string(),
+                None => {
+                    return Err(format!(
+                        "unable to resolve apiVersion for {described}: no default for kind {kind}"
+                    ));
+                }
+            },
+            (None, None) => {
+                return Err(format!(
+                    "unable to resolve apiVersion for {described}: unknown kind {kind}"
+                ));
+            }
+        };
+        let Some(resource) =
+            resources::served(true).find(|r| r.kind == kind && r.flux && r.api_version() == api_version)
+        else {
+            return Err(format!("no matches for kind {kind} in version {api_version}"));
         };
         let namespace = reference["namespace"].as_str().unwrap_or(&key.namespace).to_string();
         let collection = format!("{}/{}", resource.group, resource.plural);
-        let name = reference["name"].as_str().unwrap_or_default();
-        let selector = reference["matchLabels"].as_object().cloned().unwrap_or_default();
-        let targets: Vec<(Key, Value)> = store
-            .list(&collection, Some(&namespace), None)
-            .filter(|(k, object)| {
-                if name == "*" {
+        let targets: Vec<(Key, Value)> = if name == WILDCARD {
+            // Flux lists by label only when matchLabels is set at all.
+            let Some(selector) = reference["matchLabels"].as_object().cloned() else {
+                return Err(format!("{described}.{namespace} not found: '*' needs matchLabels"));
+            };
+            store
+                .list(&collection, Some(&namespace), None)
+                .filter(|(_, object)| {
                     selector
                         .iter()
                         .all(|(label, value)| object["metadata"]["labels"][label] == *value)
-                } else {
-                    k.name == name
-                }
-            })
-            .map(|(k, o)| (k.clone(), o.clone()))
-            .collect();
+                })
+                .map(|(k, o)| (k.clone(), o.clone()))
+                .collect()
+        } else {
+            let target = Key {
+                collection: collection.clone(),
+                namespace: namespace.clone(),
+                name: name.to_string(),
+            };
+            match store.get(&target) {
+                Some(object) => vec![(target, object.clone())],
+                None => return Err(format!("{described}.{namespace} not found")),
+            }
+        };
         for (target, mut object) in targets {
             object["metadata"]["annotations"]["reconcile.fluxcd.io/requestedAt"] = json!(requested_at);
             store.put(target, object);
             annotated += 1;
         }
     }
-    annotated
+    Ok(annotated)
 }

@@ -251,10 +251,14 @@ async fn controller_reports_ready_and_follows_the_secret() {
             message: "unable to read token from secret 'flux-system/s' error: secrets \"s\" not found".into()
         }
     );
+    // A Secret with the watch label is watched: its token makes the Receiver Ready.
+    let labelled = json!({"metadata": {"name": "s", "labels": {"reconcile.fluxcd.io/watch": "Enabled"}},
+                          "stringData": {"token": "test-token"}});
     secrets
-        .create(&PostParams::default(), &secret("s", "test-token"))
+        .create(&PostParams::default(), &serde_json::from_value(labelled).unwrap())
         .await
         .unwrap();
+    let path = receiver::webhook_path("test-token", "r", "flux-system");
     let ready = loop {
         // The watch ends after its 5 s timeout: a test that waits past it fails, never hangs.
         match stream.try_next().await.unwrap() {
@@ -263,7 +267,6 @@ async fn controller_reports_ready_and_follows_the_secret() {
             None => panic!("the watch ended without the expected update"),
         }
     };
-    let path = receiver::webhook_path("test-token", "r", "flux-system");
     assert_eq!(
         ready.readiness(),
         receiver::api::Readiness::Ready {
@@ -274,6 +277,42 @@ async fn controller_reports_ready_and_follows_the_secret() {
     assert_eq!(
         (condition.reason.as_str(), condition.message),
         ("Succeeded", format!("Receiver initialized for path: {path}"))
+    );
+
+    // Without the label, as in Flux, a new token is not seen: the Receiver
+    // keeps the old path until a reconcile is requested.
+    let unlabelled = json!({"metadata": {"labels": {"reconcile.fluxcd.io/watch": null}},
+                            "stringData": {"token": "rotated-token"}});
+    secrets
+        .patch("s", &PatchParams::default(), &Patch::Merge(&unlabelled))
+        .await
+        .unwrap();
+    let quiet = tokio::time::timeout(Duration::from_millis(400), stream.try_next()).await;
+    assert!(quiet.is_err(), "an unlabelled Secret is not watched: {quiet:?}");
+    assert_eq!(
+        receivers.get("r").await.unwrap().status.unwrap().webhook_path,
+        Some(path)
+    );
+    let requested = json!({"metadata": {"annotations": {"reconcile.fluxcd.io/requestedAt": "t1"}}});
+    receivers
+        .patch("r", &PatchParams::default(), &Patch::Merge(&requested))
+        .await
+        .unwrap();
+    let rotated = receiver::webhook_path("rotated-token", "r", "flux-system");
+    let reconciled = loop {
+        match stream.try_next().await.unwrap() {
+            Some(WatchEvent::Modified(r))
+                if r.status.as_ref().and_then(|s| s.webhook_path.as_ref()) == Some(&rotated) =>
+            {
+                break r;
+            }
+            Some(_) => {}
+            None => panic!("the watch ended without the expected update"),
+        }
+    };
+    assert_eq!(
+        reconciled.status.unwrap().last_handled_reconcile_at.as_deref(),
+        Some("t1")
     );
 }
 

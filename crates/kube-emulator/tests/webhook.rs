@@ -25,6 +25,11 @@ struct Hook {
 
 impl Hook {
     fn start(type_: &str, events: &[&str], token: &str) -> Hook {
+        Hook::with_resources(type_, events, token, json!([{"kind": "GitRepository", "name": "app"}]))
+    }
+
+    /// [`Hook::start`] with other `spec.resources`.
+    fn with_resources(type_: &str, events: &[&str], token: &str, resources: Value) -> Hook {
         let emulator = BackgroundEmulator::start(Options::default()).unwrap();
         emulator.put_object(json!({"apiVersion": "v1", "kind": "Secret",
                                    "metadata": {"name": "token", "namespace": "flux-system"},
@@ -38,7 +43,7 @@ impl Hook {
             json!({"apiVersion": "notification.toolkit.fluxcd.io/v1", "kind": "Receiver",
                                    "metadata": {"name": "hook", "namespace": "flux-system"},
                                    "spec": {"type": type_, "events": events, "secretRef": {"name": "token"},
-                                            "resources": [{"kind": "GitRepository", "name": "app"}]}}),
+                                            "resources": resources}}),
         );
         let path = receiver_path(&emulator);
         Hook { emulator, path }
@@ -70,16 +75,16 @@ impl Hook {
 
     /// Whether the GitRepository was asked to reconcile.
     fn triggered(&self) -> bool {
-        let repository = self
+        self.was_triggered("source.toolkit.fluxcd.io/v1", "gitrepositories", "app")
+    }
+
+    /// Whether an object was asked to reconcile.
+    fn was_triggered(&self, api_version: &str, plural: &str, name: &str) -> bool {
+        let object = self
             .emulator
-            .get_object(
-                "source.toolkit.fluxcd.io/v1",
-                "gitrepositories",
-                Some("flux-system"),
-                "app",
-            )
+            .get_object(api_version, plural, Some("flux-system"), name)
             .unwrap();
-        repository["metadata"]["annotations"][REQUESTED_AT].is_string()
+        object["metadata"]["annotations"][REQUESTED_AT].is_string()
     }
 }
 
@@ -186,4 +191,71 @@ fn cdevents_bodies_must_be_cdevents_of_the_announced_type() {
     assert!(!hook.triggered());
     assert_eq!(hook.post(&headers, event(ce_type).to_string().as_bytes()), 200);
     assert!(hook.triggered());
+}
+
+/// A generic Receiver over `resources`, with a Kustomization `app` and
+/// GitRepositories `app` (team a) and `other` (team b) to point at.
+fn generic_hook(resources: Value) -> Hook {
+    let hook = Hook::with_resources("generic", &[], "t", resources);
+    hook.emulator.put_object(
+        json!({"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
+                                    "metadata": {"name": "app", "namespace": "flux-system"}, "spec": {"path": "./"}}),
+    );
+    hook.emulator.put_object(json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+                                    "metadata": {"name": "labelled", "namespace": "flux-system", "labels": {"team": "a"}},
+                                    "spec": {"url": "https://example.com/a.git"}}));
+    hook.emulator.put_object(
+        json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+                                    "metadata": {"name": "other", "namespace": "flux-system", "labels": {"team": "b"}},
+                                    "spec": {"url": "https://example.com/b.git"}}),
+    );
+    hook
+}
+
+#[test]
+fn kinds_without_a_default_api_version_need_one_as_in_flux() {
+    let hook = generic_hook(json!([{"kind": "Kustomization", "name": "app"}]));
+    assert_eq!(
+        hook.post(&[], b"{}"),
+        500,
+        "Flux has no default apiVersion for Kustomization"
+    );
+    assert!(!hook.was_triggered("kustomize.toolkit.fluxcd.io/v1", "kustomizations", "app"));
+
+    let hook =
+        generic_hook(json!([{"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "name": "app"}]));
+    assert_eq!(hook.post(&[], b"{}"), 200);
+    assert!(hook.was_triggered("kustomize.toolkit.fluxcd.io/v1", "kustomizations", "app"));
+
+    let hook =
+        generic_hook(json!([{"apiVersion": "kustomize.toolkit.fluxcd.io/v9", "kind": "Kustomization", "name": "app"}]));
+    assert_eq!(hook.post(&[], b"{}"), 500, "a version not served");
+}
+
+#[test]
+fn a_missing_target_is_a_500_and_the_ones_before_it_stay_annotated() {
+    let hook =
+        generic_hook(json!([{"kind": "GitRepository", "name": "app"}, {"kind": "GitRepository", "name": "absent"}]));
+    assert_eq!(hook.post(&[], b"{}"), 500);
+    assert!(hook.triggered());
+}
+
+#[test]
+fn wildcards_select_by_match_labels_and_need_them() {
+    let hook = generic_hook(json!([{"kind": "GitRepository", "name": "*", "matchLabels": {"team": "a"}}]));
+    assert_eq!(hook.post(&[], b"{}"), 200);
+    assert!(hook.was_triggered("source.toolkit.fluxcd.io/v1", "gitrepositories", "labelled"));
+    assert!(!hook.was_triggered("source.toolkit.fluxcd.io/v1", "gitrepositories", "other"));
+    assert!(!hook.triggered());
+
+    let hook = generic_hook(json!([{"kind": "GitRepository", "name": "*", "matchLabels": {"team": "nobody"}}]));
+    assert_eq!(hook.post(&[], b"{}"), 200, "a wildcard matching nothing is fine");
+
+    let hook = generic_hook(json!([{"kind": "GitRepository", "name": "*"}]));
+    assert_eq!(
+        hook.post(&[], b"{}"),
+        500,
+        "'*' without matchLabels is looked up by name"
+    );
+    assert!(!hook.triggered());
 }
