@@ -96,10 +96,7 @@ pub fn reconcile(global: &GlobalArgs, args: &NameArgs) -> CliResult {
                  (`flux-receiver resume {name} -n {namespace}`)"
             )));
         }
-        progress::action(&format!("annotating Receiver {namespace}/{name} for reconciliation"));
-        let requested_at = now();
-        let patch = json!({"metadata": {"annotations": {RECONCILE_REQUESTED_AT: requested_at}}});
-        let patched = merge_patch(&cluster, &api, namespace, name, patch).await?;
+        let (patched, requested_at) = request_reconcile(&cluster, &api, namespace, name).await?;
         let reconciled = wait_for_reconcile(&cluster, &api, patched, &requested_at).await?;
         match reconciled.readiness() {
             Readiness::NotReady { reason, message } => Err(CliError::failure(format!(
@@ -113,6 +110,88 @@ pub fn reconcile(global: &GlobalArgs, args: &NameArgs) -> CliResult {
             }
         }
     })
+}
+
+/// Asks the controller to reconcile a Receiver now, as `flux reconcile`
+/// does: sets `reconcile.fluxcd.io/requestedAt`. Returns the patched
+/// Receiver (to watch from) and the timestamp written.
+pub(crate) async fn request_reconcile(
+    cluster: &Cluster,
+    api: &Api<Receiver>,
+    namespace: &str,
+    name: &str,
+) -> CliResult<(Receiver, String)> {
+    progress::action(&format!("annotating Receiver {namespace}/{name} for reconciliation"));
+    let requested_at = now();
+    let patch = json!({"metadata": {"annotations": {RECONCILE_REQUESTED_AT: requested_at}}});
+    let patched = merge_patch(cluster, api, namespace, name, patch).await?;
+    Ok((patched, requested_at))
+}
+
+/// What became of a Receiver asked to pick up a new token.
+pub(crate) enum PickUp {
+    /// It now serves this path.
+    Serving(String),
+    /// Suspended: not asked, it serves the old path until resumed.
+    Suspended,
+    /// The controller did not serve the new path within `--timeout`.
+    TimedOut,
+    /// Deleted while we waited.
+    Deleted,
+}
+
+/// After the token of a Secret changed: requests a reconcile of each of
+/// `users` (the Receivers referencing it) and waits until each serves the
+/// new token's path. The controller watches only Secrets labelled
+/// `reconcile.fluxcd.io/watch: Enabled`, and otherwise keeps the old path
+/// until the Receiver's next interval, so the request is what makes the
+/// new URL work now. Results are in the order of `users`.
+pub(crate) async fn pick_up_token(
+    cluster: &Cluster,
+    users: &[Receiver],
+    token: &str,
+) -> CliResult<Vec<(Receiver, PickUp)>> {
+    let mut asked = Vec::new();
+    for user in users {
+        let namespace = user.metadata.namespace.clone().unwrap_or_default();
+        let name = user.metadata.name.clone().unwrap_or_default();
+        let api: Api<Receiver> = Api::namespaced(cluster.client.clone(), &namespace);
+        let patched = if user.spec.is_suspended() {
+            None
+        } else {
+            Some(request_reconcile(cluster, &api, &namespace, &name).await?.0)
+        };
+        asked.push((
+            user.clone(),
+            api,
+            patched,
+            receiver::webhook_path(token, &name, &namespace),
+        ));
+    }
+    let mut results = Vec::new();
+    for (user, api, patched, path) in asked {
+        let Some(patched) = patched else {
+            results.push((user, PickUp::Suspended));
+            continue;
+        };
+        let waiting = Waiting::start(&format!(
+            "waiting for Receiver {}/{} to serve the new path",
+            user.metadata.namespace.as_deref().unwrap_or_default(),
+            user.metadata.name.as_deref().unwrap_or_default()
+        ));
+        let served = watch_until(cluster, &api, "receivers", patched, |r| {
+            (r.status.as_ref()?.webhook_path.as_deref() == Some(path.as_str())).then_some(())
+        })
+        .await;
+        waiting.finish();
+        let outcome = match served? {
+            Ok(()) => PickUp::Serving(path),
+            Err(WaitEnd::TimedOut(_)) => PickUp::TimedOut,
+            Err(WaitEnd::Deleted) => PickUp::Deleted,
+        };
+        results.push((user, outcome));
+    }
+    Ok(results)
 }
 
 async fn connect(global: &GlobalArgs) -> CliResult<(Cluster, Api<Receiver>)> {

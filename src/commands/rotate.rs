@@ -9,7 +9,7 @@ use std::io::IsTerminal;
 use k8s_openapi::api::core::v1::Secret;
 use kube::ResourceExt;
 use kube::api::{Api, ListParams, Patch, PatchParams};
-use receiver::api::{RECONCILE_REQUESTED_AT, WEBHOOK_ANNOTATION};
+use receiver::api::{WATCH_LABEL, WEBHOOK_ANNOTATION};
 use receiver::signature::tokens_equal;
 use receiver::{Receiver, webhook_path, webhook_url};
 use serde_json::json;
@@ -18,12 +18,12 @@ use crate::cli::{GlobalArgs, RotateArgs};
 use crate::cluster::Cluster;
 use crate::cluster::address::{self, Sources};
 use crate::cluster::error::Action;
-use crate::cluster::wait::{WaitEnd, watch_until};
+use crate::commands::lifecycle::{PickUp, pick_up_token};
 use crate::commands::{block_on, secret::token_of};
 use crate::error::{CliError, CliResult};
 use crate::input::TokenSource;
 use crate::output;
-use crate::progress::{self, Waiting};
+use crate::progress;
 
 /// Runs `rotate`.
 pub fn run(global: &GlobalArgs, args: &RotateArgs) -> CliResult {
@@ -77,16 +77,16 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
 
     // Every Receiver using this Secret moves; say so up front.
     let params = ListParams::default();
-    let sharing: Vec<String> = cluster
+    let sharing: Vec<Receiver> = cluster
         .call(&Action::collection("list", "receivers", Some(namespace)), || {
             receivers.list(&params)
         })
         .await?
         .items
-        .iter()
+        .into_iter()
         .filter(|r| r.spec.secret_ref.as_ref().is_some_and(|s| s.name == secret_name) && r.name_any() != name)
-        .map(|r| r.name_any())
         .collect();
+    let sharing_names: Vec<String> = sharing.iter().map(ResourceExt::name_any).collect();
     let base = address::resolve(
         &cluster,
         args.hostname.as_deref(),
@@ -108,7 +108,7 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
         show(&new_path)
     );
     if !sharing.is_empty() {
-        plan.push_str(&format!("  also moves (same Secret): {}\n", sharing.join(", ")));
+        plan.push_str(&format!("  also moves (same Secret): {}\n", sharing_names.join(", ")));
     }
     if args.dry_run {
         // A generated token is thrown away with the dry run, so its URL is
@@ -146,8 +146,12 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
 
     progress::action(&format!("writing the new token to Secret {namespace}/{secret_name}"));
     let engine = base64_engine();
+    // The watch label lets the controller see later token changes by itself.
     let mut patch = json!({
-        "metadata": {"resourceVersion": secret.metadata.resource_version},
+        "metadata": {
+            "resourceVersion": secret.metadata.resource_version,
+            "labels": {WATCH_LABEL.0: WATCH_LABEL.1}
+        },
         "data": {"token": engine(new_token.as_bytes())}
     });
     if secret.annotations().contains_key(WEBHOOK_ANNOTATION)
@@ -163,29 +167,27 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
         })
         .await?;
 
-    // Ask for a reconciliation instead of waiting for the next interval.
-    let requested = json!({"metadata": {"annotations": {RECONCILE_REQUESTED_AT: jiff::Timestamp::now().to_string()}}});
-    let requested = Patch::Merge(requested);
-    let patched = cluster
-        .call(&Action::object("patch", "receivers", namespace, name), || {
-            receivers.patch(name, &params, &requested)
-        })
-        .await?;
-    let waiting = Waiting::start("waiting for the controller to serve the new path");
-    let served = watch_until(&cluster, &receivers, "receivers", patched, |r| {
-        (r.status.as_ref()?.webhook_path.as_deref() == Some(new_path.as_str())).then_some(())
-    })
-    .await;
-    waiting.finish();
-    match served? {
-        Ok(()) => {}
-        Err(WaitEnd::TimedOut(_)) => {
+    // Ask for a reconciliation of every Receiver using the Secret instead of
+    // waiting for their next interval, and wait until each serves its new path.
+    let mut users = vec![receiver];
+    users.extend(sharing);
+    let mut picked = pick_up_token(&cluster, &users, &new_token).await?.into_iter();
+    let (_, own) = picked.next().expect("the rotated Receiver is the first user");
+    match own {
+        PickUp::Serving(_) => {}
+        PickUp::Suspended => {
+            return Err(CliError::failure(format!(
+                "the token was replaced, but Receiver {namespace}/{name} is suspended and serves the old path \
+                 until resumed (`flux-receiver resume {name} -n {namespace}`)"
+            )));
+        }
+        PickUp::TimedOut => {
             return Err(CliError::failure(format!(
                 "the token was replaced, but the controller did not serve {new_path} within {}; check `flux-receiver doctor {name}`",
                 receiver::GoDuration(cluster.timeout())
             )));
         }
-        Err(WaitEnd::Deleted) => return Err(CliError::failure("the Receiver was deleted while waiting")),
+        PickUp::Deleted => return Err(CliError::failure("the Receiver was deleted while waiting")),
     }
     let mut text = format!(
         "✔ token rotated; Receiver {namespace}/{name} now serves\n  webhook URL: {}\n",
@@ -193,6 +195,22 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
     );
     if args.show_token {
         text.push_str(&format!("  token: {new_token}\n"));
+    }
+    for (other, outcome) in picked {
+        let other = other.name_any();
+        match outcome {
+            PickUp::Serving(path) => text.push_str(&format!(
+                "  also moved: Receiver {namespace}/{other} now serves {}\n",
+                show(&path)
+            )),
+            PickUp::Suspended => progress::warn(&format!(
+                "Receiver {namespace}/{other} (same Secret) is suspended: it serves the new path once resumed"
+            )),
+            PickUp::TimedOut => progress::warn(&format!(
+                "Receiver {namespace}/{other} (same Secret) did not serve its new path in time; check `flux-receiver doctor {other}`"
+            )),
+            PickUp::Deleted => {}
+        }
     }
     output::print(&text)?;
     progress::warn("update the provider's webhook now (URL and secret): the old URL no longer works");

@@ -10,13 +10,16 @@ use std::io::IsTerminal;
 
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
-use kube::api::{Api, Patch, PatchParams, PostParams};
+use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
+use receiver::Receiver;
+use receiver::api::WATCH_LABEL;
 use receiver::manifest::{self, SecretOptions};
 use receiver::signature::tokens_equal;
 
 use crate::cli::{GlobalArgs, SecretArgs};
 use crate::cluster::error::Action;
 use crate::cluster::{Cluster, FIELD_MANAGER};
+use crate::commands::lifecycle::{PickUp, pick_up_token};
 use crate::commands::{block_on, label_map};
 use crate::error::{CliError, CliResult};
 use crate::input::TokenSource;
@@ -74,7 +77,44 @@ enum TokenFate {
 async fn apply(global: &GlobalArgs, args: &SecretArgs, options: SecretOptions, supplied: Option<String>) -> CliResult {
     let cluster = Cluster::connect(global).await?;
     let ensured = ensure(&cluster, options, supplied, args.force).await?;
-    report(&ensured, args.show_token)
+    report(&ensured, args.show_token)?;
+    if ensured.token_changed() {
+        pick_up(&cluster, &ensured.options).await?;
+    }
+    Ok(())
+}
+
+/// After a token change in an existing Secret: asks every Receiver using it
+/// to reconcile now (the controller would otherwise wait for their next
+/// interval) and says what each serves.
+async fn pick_up(cluster: &Cluster, options: &SecretOptions) -> CliResult {
+    let (namespace, name) = (options.namespace.as_str(), options.name.as_str());
+    let api: Api<Receiver> = Api::namespaced(cluster.client.clone(), namespace);
+    let params = ListParams::default();
+    let users: Vec<Receiver> = cluster
+        .call(&Action::collection("list", "receivers", Some(namespace)), || {
+            api.list(&params)
+        })
+        .await?
+        .items
+        .into_iter()
+        .filter(|r| r.spec.secret_ref.as_ref().is_some_and(|s| s.name == name))
+        .collect();
+    let mut text = String::new();
+    for (user, outcome) in pick_up_token(cluster, &users, &options.token).await? {
+        let user = user.metadata.name.unwrap_or_default();
+        match outcome {
+            PickUp::Serving(path) => text.push_str(&format!("  Receiver {namespace}/{user} now serves {path}\n")),
+            PickUp::Suspended => progress::warn(&format!(
+                "Receiver {namespace}/{user} is suspended: it serves the new path once resumed"
+            )),
+            PickUp::TimedOut => progress::warn(&format!(
+                "Receiver {namespace}/{user} did not serve the new path in time; check `flux-receiver doctor {user} -n {namespace}`"
+            )),
+            PickUp::Deleted => {}
+        }
+    }
+    output::print(&text)
 }
 
 /// What [`ensure`] did.
@@ -84,6 +124,14 @@ pub(crate) struct Ensured {
     fate: TokenFate,
     /// The options as written, with the token that is now in the Secret.
     pub options: SecretOptions,
+}
+
+impl Ensured {
+    /// Whether an existing Secret got a different token (or its first one),
+    /// so the Receivers using it must pick it up.
+    pub fn token_changed(&self) -> bool {
+        self.verb != "created" && !matches!(self.fate, TokenFate::Kept)
+    }
 }
 
 /// How many times [`ensure`] starts over when the Secret changes under it
@@ -137,6 +185,13 @@ pub(crate) async fn ensure(
         };
         options.token = token;
         let mut desired = as_applied(manifest::secret(&options)?);
+        // Only in the cluster (--export stays what flux prints): without this
+        // label the controller does not see a changed token by itself.
+        desired
+            .metadata
+            .labels
+            .get_or_insert_with(BTreeMap::new)
+            .insert(WATCH_LABEL.0.into(), WATCH_LABEL.1.into());
         progress::action(&format!("applying Secret {namespace}/{name}"));
         let written = match &existing {
             None => {
