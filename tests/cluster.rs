@@ -292,6 +292,10 @@ fn secret_generates_keeps_and_never_silently_replaces_the_token() {
 fn secret_with_the_same_token_is_unchanged_and_warns_about_the_command_line() {
     let env = Env::with_flux();
     env.token_secret("flux-system", "webhook-token", "same");
+    // The first write only adds the watch label the controller needs.
+    let output = env.run(&["secret", "webhook-token", "--type", "github", "--token", "same"]);
+    assert_success(&output);
+    assert!(stdout(&output).contains("updated"), "{}", stdout(&output));
     let output = env.run(&["secret", "webhook-token", "--type", "github", "--token", "same"]);
     assert_success(&output);
     assert!(stderr(&output).contains("warning: --token is visible"));

@@ -28,7 +28,9 @@ fn seed_guide_receiver_matches_flux() {
 
 #[test]
 fn repeated_and_comma_separated_events_resources_and_labels() {
-    assert_golden_run(
+    // What flux prints, and a warning for each kind the controller cannot
+    // resolve without apiVersion.
+    let stderr = common::assert_golden_stdout(
         "create-many.yaml",
         &[
             "create",
@@ -51,6 +53,17 @@ fn repeated_and_comma_separated_events_resources_and_labels() {
             "gitlab-token",
             "--export",
         ],
+    );
+    let warnings: Vec<&str> = stderr.lines().collect();
+    assert_eq!(warnings.len(), 2, "{stderr}");
+    assert!(
+        warnings[0].starts_with("warning: Kustomization/app has no apiVersion")
+            && warnings[0].contains("--resource kustomize.toolkit.fluxcd.io/v1/Kustomization/app"),
+        "{stderr}"
+    );
+    assert!(
+        warnings[1].contains("--resource helm.toolkit.fluxcd.io/v2/HelmRelease/web"),
+        "{stderr}"
     );
 }
 
@@ -78,7 +91,7 @@ fn namespaced_resources_and_namespace_flag() {
 
 #[test]
 fn generic_oidc_has_no_secret_ref() {
-    assert_golden_run(
+    let stderr = common::assert_golden_stdout(
         "create-generic-oidc.yaml",
         &[
             "create",
@@ -90,6 +103,86 @@ fn generic_oidc_has_no_secret_ref() {
             "--export",
         ],
     );
+    assert!(
+        stderr.contains("warning: Kustomization/apps has no apiVersion"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_api_version_prefix_is_written_and_silences_the_warning() {
+    let output = run(&[
+        "create",
+        "r",
+        "--type",
+        "generic",
+        "--secret-ref",
+        "t",
+        "--resource",
+        "kustomize.toolkit.fluxcd.io/v1/Kustomization/apps",
+        "--export",
+    ]);
+    assert!(output.status.success());
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(
+            "  resources:\n  - apiVersion: kustomize.toolkit.fluxcd.io/v1\n    kind: Kustomization\n    name: apps\n"
+        ),
+        "{stdout}"
+    );
+    let output = run(&[
+        "create",
+        "r",
+        "--type",
+        "generic",
+        "--secret-ref",
+        "t",
+        "--resource",
+        "source.toolkit.fluxcd.io/v1/Kustomization/apps",
+        "--export",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("Kustomization is served by kustomize.toolkit.fluxcd.io/v1")
+    );
+}
+
+#[test]
+fn wildcards_take_match_labels_and_warn_without_them() {
+    let base = ["create", "r", "--type", "generic", "--secret-ref", "t", "--export"];
+    let with = |extra: &[&str]| run(&[&base[..], extra].concat());
+
+    let output = with(&["--resource", "GitRepository/*", "--match-label", "team=a,tier=web"]);
+    assert!(output.status.success());
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains("  - kind: GitRepository\n    matchLabels:\n      team: a\n      tier: web\n    name: '*'\n")
+    );
+
+    // Accepted as flux accepts it, with a warning: the controller needs matchLabels.
+    let output = with(&["--resource", "GitRepository/*"]);
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("GitRepository/* has no matchLabels") && stderr.contains("--match-label"),
+        "{stderr}"
+    );
+
+    let output = with(&["--resource", "GitRepository/app", "--match-label", "team=a"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--match-label is only used with a resource named '*'"));
+    let output = with(&[
+        "--resource",
+        "GitRepository/*",
+        "--match-label",
+        "team=a",
+        "--match-label",
+        "team=b",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("'--match-label <KEY=VALUE>'"));
 }
 
 #[test]

@@ -314,3 +314,48 @@ fn payload_from_a_file_is_sent_verbatim_and_signed() {
     assert!(seen.is_empty(), "nothing sent");
     assert!(String::from_utf8_lossy(&output.stderr).contains("'--payload <JSON|@FILE>'"));
 }
+
+#[test]
+fn failures_say_what_the_status_means_to_the_controller() {
+    for (status, meaning) in [
+        (404, "no Receiver has this path"),
+        (503, "suspended or not Ready"),
+        (400, "bad signature"),
+        (500, "a target could not be annotated"),
+        (413, "3 MiB"),
+        (403, "a proxy, ingress or gateway in front"),
+        (401, "a proxy, ingress or gateway in front"),
+    ] {
+        let server = Server::start(vec![(status, "answer")]);
+        let output = send_with_retries(&server, "generic", &["--retries", "0"]);
+        assert_eq!(output.status.code(), Some(1), "{status}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let last = stderr.lines().last().unwrap_or_default();
+        assert!(
+            last.contains(&status.to_string()) && last.contains(meaning),
+            "{status}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_202_is_the_events_port_not_an_accepted_webhook() {
+    let server = Server::start(vec![(202, "")]);
+    let output = send_with_retries(&server, "generic", &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("202") && stderr.contains("events port (9090)"),
+        "{stderr}"
+    );
+    assert_eq!(server.requests().len(), 1, "not retried");
+}
+
+#[test]
+fn success_says_the_controller_accepted_it() {
+    let server = Server::start(vec![(200, "")]);
+    let output = send_with_retries(&server, "generic", &[]);
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("200 OK (accepted"), "{stdout}");
+}

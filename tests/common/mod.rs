@@ -83,6 +83,19 @@ pub fn assert_golden_run(name: &str, args: &[&str]) {
     assert_golden(name, &output.stdout);
 }
 
+/// Asserts a successful run whose stdout matches the golden file; returns
+/// its stderr, for tests that expect warnings there.
+pub fn assert_golden_stdout(name: &str, args: &[&str]) -> String {
+    let output = run(args);
+    assert!(
+        output.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_golden(name, &output.stdout);
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 /// An emulated cluster and a kubeconfig pointing at it, for end-to-end runs.
 pub struct EmulatedCluster {
     /// The emulator, to arrange state and inspect what was written.
