@@ -264,3 +264,39 @@ fn trigger_explains_a_path_no_receiver_serves() {
         "{stderr}"
     );
 }
+
+#[test]
+fn doctor_flags_resources_the_controller_cannot_resolve_and_explains_a_failed_send() {
+    let env = Env::start(Options::default());
+    env.emulator.put_object(json!({"apiVersion": "v1", "kind": "Secret",
+                                   "metadata": {"name": "token", "namespace": "flux-system"},
+                                   "stringData": {"token": "t"}}));
+    env.emulator.put_object(
+        json!({"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
+                                   "metadata": {"name": "app", "namespace": "flux-system"}, "spec": {"path": "./"}}),
+    );
+    env.emulator
+        .put_object(json!({"apiVersion": RECEIVERS, "kind": "Receiver",
+                                   "metadata": {"name": "bare", "namespace": "flux-system"},
+                                   "spec": {"type": "generic", "secretRef": {"name": "token"},
+                                            "resources": [{"kind": "Kustomization", "name": "app"},
+                                                          {"kind": "GitRepository", "name": "*"}]}}));
+    assert_success(&env.run(&["reconcile", "bare", "--timeout=20s"]));
+    let webhooks = env.emulator.webhook_url();
+    let output = env.run(&["doctor", "bare", "--send", "--hostname", &webhooks]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains("resource Kustomization/app in 'flux-system' has no apiVersion")
+            && stdout.contains("add `apiVersion: kustomize.toolkit.fluxcd.io/v1` to the resource"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("resource GitRepository/* in 'flux-system' has no matchLabels"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("500") && stdout.contains("a target could not be annotated"),
+        "{stdout}"
+    );
+}

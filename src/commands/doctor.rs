@@ -427,8 +427,29 @@ async fn check_resource(
         );
         return;
     };
-    if reference.name == "*" {
-        report.add(Verdict::Pass, format!("  resource {shown}: selected by labels"), None);
+    // Each of these makes every webhook answer 500 although the Receiver is Ready.
+    if reference.api_version.is_none() && kind.controller_default_api_version().is_none() {
+        report.add(
+            Verdict::Fail,
+            format!(
+                "  resource {shown} has no apiVersion, which the controller cannot default for {kind}: every webhook answers 500"
+            ),
+            Some(format!(
+                "add `apiVersion: {}` to the resource (`flux-receiver create` in the cluster writes it)",
+                kind.api_version()
+            )),
+        );
+    }
+    if reference.name == receiver::resource_ref::WILDCARD {
+        if reference.match_labels.is_empty() {
+            report.add(
+                Verdict::Fail,
+                format!("  resource {shown} has no matchLabels, which '*' needs: every webhook answers 500"),
+                Some("add matchLabels to the resource (`flux-receiver create … --match-label KEY=VALUE`)".into()),
+            );
+        } else {
+            report.add(Verdict::Pass, format!("  resource {shown}: selected by labels"), None);
+        }
         return;
     }
     let found = flux_objects::exists(
