@@ -252,7 +252,9 @@ async fn apply(
                 progress::note(&format!("reusing {} to expose the webhook", existing.source));
                 Some(existing)
             }
-            None => expose::apply_service(&cluster, service, false)
+            // With --hostname the URL is known: the load balancer's own
+            // address may come later and is not waited for.
+            None => expose::apply_service(&cluster, service, args.hostname.is_some())
                 .await
                 .map_err(step(3, "Service"))?,
         }

@@ -217,8 +217,14 @@ impl Receiver {
             return Readiness::Pending;
         }
         match condition.status.as_str() {
-            "True" => Readiness::Ready {
-                webhook_path: status.webhook_path.clone().unwrap_or_default(),
+            // The real controller patches conditions and the rest of the
+            // status in two requests, so a watcher can see Ready=True before
+            // webhookPath: ready means both.
+            "True" => match status.webhook_path.as_deref().filter(|path| !path.is_empty()) {
+                Some(path) => Readiness::Ready {
+                    webhook_path: path.to_string(),
+                },
+                None => Readiness::Pending,
             },
             "False" => Readiness::NotReady {
                 reason: condition.reason.clone(),
@@ -260,6 +266,8 @@ mod tests {
                 webhook_path: "/hook/x".into()
             }
         );
+        let pathless = receiver_with(serde_json::json!({"conditions": [condition("True", "Succeeded", 2)]}), 2);
+        assert_eq!(pathless.readiness(), Readiness::Pending, "Ready without webhookPath is not ready yet");
         let stale = receiver_with(
             serde_json::json!({"conditions": [condition("True", "Succeeded", 1)]}),
             2,
