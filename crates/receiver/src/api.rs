@@ -266,8 +266,15 @@ mod tests {
                 webhook_path: "/hook/x".into()
             }
         );
-        let pathless = receiver_with(serde_json::json!({"conditions": [condition("True", "Succeeded", 2)]}), 2);
-        assert_eq!(pathless.readiness(), Readiness::Pending, "Ready without webhookPath is not ready yet");
+        let pathless = receiver_with(
+            serde_json::json!({"conditions": [condition("True", "Succeeded", 2)]}),
+            2,
+        );
+        assert_eq!(
+            pathless.readiness(),
+            Readiness::Pending,
+            "Ready without webhookPath is not ready yet"
+        );
         let stale = receiver_with(
             serde_json::json!({"conditions": [condition("True", "Succeeded", 1)]}),
             2,
