@@ -525,4 +525,104 @@ mod real {
         });
         assert_eq!(ns.requested_at("gitrepository", "other"), "");
     }
+
+    /// `create --resource 'Kind/*' --match-label` writes a wildcard the real
+    /// controller resolves.
+    #[test]
+    fn create_with_a_wildcard_and_match_labels() {
+        let ns = Namespace::create("wildflag");
+        ns.git_repository("match", "team: a");
+        ns.git_repository("other", "team: b");
+        ok(&ns.run(&["secret", "t", "--type", "generic"]));
+        ok(&ns.run(&[
+            "create",
+            "r",
+            "--type",
+            "generic",
+            "--secret-ref",
+            "t",
+            "--resource",
+            "GitRepository/*",
+            "--match-label",
+            "team=a",
+        ]));
+        ok(&ns.trigger("r", &[]));
+        eventually("the labelled GitRepository to be annotated", || {
+            !ns.requested_at("gitrepository", "match").is_empty()
+        });
+        assert_eq!(ns.requested_at("gitrepository", "other"), "");
+    }
+
+    /// A Kustomization has no default apiVersion in the controller: what
+    /// flux's YAML says (no apiVersion) answers 500, what `create` writes
+    /// in the cluster (with one) reconciles.
+    #[test]
+    fn kinds_without_a_default_api_version() {
+        let ns = Namespace::create("apiversion");
+        ns.git_repository("app", "");
+        ns.apply(
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: app\nspec:\n  interval: 1h\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: app\n",
+        );
+        ok(&ns.run(&["secret", "t", "--type", "generic"]));
+        let export = common::flux_receiver()
+            .args([
+                "create",
+                "exported",
+                "--type",
+                "generic",
+                "--secret-ref",
+                "t",
+                "--resource",
+                "Kustomization/app",
+                "--export",
+                "-n",
+                &ns.name,
+            ])
+            .output()
+            .unwrap();
+        let yaml = ok(&export);
+        assert!(!yaml.contains("apiVersion: kustomize"), "--export stays flux's: {yaml}");
+        assert!(stderr(&export).contains("Kustomization/app"), "{}", stderr(&export));
+        ns.apply(&yaml);
+        eventually("the exported Receiver to get its path", || {
+            !ns.webhook_path("exported").is_empty()
+        });
+        let url = format!("{}{}", ns.webhook, ns.webhook_path("exported"));
+        assert_eq!(
+            post(&url, &[], "{}"),
+            500,
+            "the controller cannot resolve a Kustomization without apiVersion"
+        );
+
+        ok(&ns.run(&[
+            "create",
+            "r",
+            "--type",
+            "generic",
+            "--secret-ref",
+            "t",
+            "--resource",
+            "Kustomization/app",
+        ]));
+        let url = format!("{}{}", ns.webhook, ns.webhook_path("r"));
+        assert_eq!(post(&url, &[], "{}"), 200);
+        assert!(!ns.requested_at("kustomization", "app").is_empty());
+    }
+
+    /// `secret` labels the token Secret so the real controller watches it.
+    #[test]
+    fn token_secrets_are_watched_by_the_controller() {
+        let ns = Namespace::create("watch");
+        ok(&ns.run(&["secret", "t", "--type", "generic"]));
+        let label = ok_kubectl(&ns.kubectl(&[
+            "get",
+            "secret",
+            "t",
+            "-n",
+            &ns.name,
+            "-o",
+            r"jsonpath={.metadata.labels.reconcile\.fluxcd\.io/watch}",
+        ]));
+        assert_eq!(label, "Enabled");
+    }
 }
