@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use base64::Engine;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response};
 use receiver::resource_ref::WILDCARD;
@@ -44,17 +44,28 @@ fn respond((status, text): Answer) -> Response<Full<Bytes>> {
         .expect("valid response")
 }
 
+/// The largest body the real controller reads (`http.MaxBytesReader`,
+/// 3 MiB); past it, 413.
+const MAX_BODY: usize = 3 * 1024 * 1024;
+
 /// Serves one webhook request.
 pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
-    let path = request.uri().path().to_string();
+    // The controller looks Receivers up by the whole request URI: a query
+    // string makes another path (404), as a trailing slash does.
+    let path = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
     let method = request.method().clone();
     let headers = request.headers().clone();
-    let body = request
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
+    let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
+        Ok(body) => body.to_bytes(),
+        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
+            return Ok(respond((413, "request body too large".into())));
+        }
+        Err(_) => Bytes::new(),
+    };
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
     if method != Method::POST || !path.starts_with(receiver::path::HOOK_PREFIX) {
         return Ok(respond((404, "not found".into())));
