@@ -376,36 +376,42 @@ fn observe(backend: &Backend, prefix: &str) -> Observations {
     seen
 }
 
-#[test]
-fn the_emulator_shows_what_the_real_controller_shows() {
-    let (Some(kubeconfig), Ok(webhook)) = (
-        std::env::var_os("FLUX_RECEIVER_E2E_KUBECONFIG"),
-        std::env::var("FLUX_RECEIVER_E2E_WEBHOOK"),
-    ) else {
-        panic!("FLUX_RECEIVER_E2E_KUBECONFIG and FLUX_RECEIVER_E2E_WEBHOOK are not set: run under testenv/run");
-    };
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    let real = Backend::Real {
-        kubeconfig: PathBuf::from(kubeconfig),
-        webhook: webhook.trim().to_string(),
-    };
-    let emulated = Backend::Emulated(common::EmulatedCluster::start(Options::default()));
-    let prefix = format!("parity-{nanos:08x}");
-    let from_real = observe(&real, &prefix);
-    let from_emulator = observe(&emulated, &prefix);
-    let differences: Vec<String> = from_real
-        .iter()
-        .zip(&from_emulator)
-        .filter(|(real, emulated)| real != emulated)
-        .map(|((scenario, real), (_, emulated))| format!("{scenario}: real {real}, emulator {emulated}"))
-        .collect();
-    assert_eq!(from_real.len(), from_emulator.len());
-    assert!(
-        differences.is_empty(),
-        "the emulator differs from the real controller:\n{}",
-        differences.join("\n")
-    );
+/// Named `real::…` like the real-cluster suite, so the inner loop can skip
+/// both with `--skip real::`.
+mod real {
+    use super::*;
+
+    #[test]
+    fn the_emulator_shows_what_the_real_controller_shows() {
+        let (Some(kubeconfig), Ok(webhook)) = (
+            std::env::var_os("FLUX_RECEIVER_E2E_KUBECONFIG"),
+            std::env::var("FLUX_RECEIVER_E2E_WEBHOOK"),
+        ) else {
+            panic!("FLUX_RECEIVER_E2E_KUBECONFIG and FLUX_RECEIVER_E2E_WEBHOOK are not set: run under testenv/run");
+        };
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        let real = Backend::Real {
+            kubeconfig: PathBuf::from(kubeconfig),
+            webhook: webhook.trim().to_string(),
+        };
+        let emulated = Backend::Emulated(common::EmulatedCluster::start(Options::default()));
+        let prefix = format!("parity-{nanos:08x}");
+        let from_real = observe(&real, &prefix);
+        let from_emulator = observe(&emulated, &prefix);
+        let differences: Vec<String> = from_real
+            .iter()
+            .zip(&from_emulator)
+            .filter(|(real, emulated)| real != emulated)
+            .map(|((scenario, real), (_, emulated))| format!("{scenario}: real {real}, emulator {emulated}"))
+            .collect();
+        assert_eq!(from_real.len(), from_emulator.len());
+        assert!(
+            differences.is_empty(),
+            "the emulator differs from the real controller:\n{}",
+            differences.join("\n")
+        );
+    }
 }
