@@ -7,12 +7,12 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use common::post;
 use kube_emulator::Options;
 use serde_json::{Value, json};
 
@@ -115,33 +115,6 @@ fn receiver(namespace: &str, name: &str, type_: &str, resources: Value) -> Value
         "metadata": {"name": name, "namespace": namespace},
         "spec": {"type": type_, "secretRef": {"name": "token"}, "resources": resources}
     })
-}
-
-/// POSTs `body` to `url` and returns the status code.
-fn post(url: &str, headers: &[(&str, &str)], body: &[u8]) -> u16 {
-    let rest = url.strip_prefix("http://").expect("an http URL");
-    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap();
-    let mut stream = TcpStream::connect(host).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let mut request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\nContent-Type: application/json\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).unwrap();
-    // A server may answer (413) before reading the whole body.
-    let _ = stream.write_all(body);
-    let mut answer = Vec::new();
-    let _ = stream.read_to_end(&mut answer);
-    let answer = String::from_utf8_lossy(&answer);
-    answer
-        .split(' ')
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .unwrap_or_else(|| panic!("no HTTP status in {answer:?}"))
 }
 
 /// The status a failed `trigger` reports, or 200 when it succeeded.

@@ -12,13 +12,17 @@
 mod common;
 
 mod real {
-    use std::io::{Read, Write};
-    use std::net::TcpStream;
+    use std::io::Write;
     use std::path::PathBuf;
     use std::process::{Command, Output};
     use std::time::{Duration, Instant};
 
     use super::common;
+
+    /// `post` with a text body.
+    fn post(url: &str, headers: &[(&str, &str)], body: &str) -> u16 {
+        common::post(url, headers, body.as_bytes())
+    }
 
     const KUBECONFIG: &str = "FLUX_RECEIVER_E2E_KUBECONFIG";
     const WEBHOOK: &str = "FLUX_RECEIVER_E2E_WEBHOOK";
@@ -106,6 +110,22 @@ mod real {
                 .expect("flux-receiver runs")
         }
 
+        /// A token Secret `secret` and a Receiver `name` of `kind` using it
+        /// for `resource`, both written by flux-receiver; returns `create`'s stdout.
+        fn secret_and_receiver(&self, name: &str, kind: &str, secret: &str, resource: &str) -> String {
+            ok(&self.run(&["secret", secret, "--type", kind]));
+            ok(&self.run(&[
+                "create",
+                name,
+                "--type",
+                kind,
+                "--secret-ref",
+                secret,
+                "--resource",
+                resource,
+            ]))
+        }
+
         /// `trigger` with the controller's real webhook address and no retries.
         fn trigger(&self, name: &str, extra: &[&str]) -> Output {
             let mut args = vec!["trigger", name, "--hostname", &self.webhook, "--retries", "0"];
@@ -159,31 +179,6 @@ mod real {
 
     fn stderr(output: &Output) -> String {
         String::from_utf8_lossy(&output.stderr).into_owned()
-    }
-
-    /// POSTs `body` to `url` (plain HTTP on loopback) and returns the status.
-    fn post(url: &str, headers: &[(&str, &str)], body: &str) -> u16 {
-        let rest = url.strip_prefix("http://").expect("an http URL");
-        let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap();
-        let mut stream = TcpStream::connect(host).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        let mut request = format!(
-            "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\nContent-Type: application/json\r\nConnection: close\r\n",
-            body.len()
-        );
-        for (name, value) in headers {
-            request.push_str(&format!("{name}: {value}\r\n"));
-        }
-        request.push_str("\r\n");
-        request.push_str(body);
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut answer = String::new();
-        let _ = stream.read_to_string(&mut answer);
-        answer
-            .split(' ')
-            .nth(1)
-            .and_then(|code| code.parse().ok())
-            .unwrap_or_else(|| panic!("no HTTP status in {answer:?}"))
     }
 
     /// Waits until `check` holds, for at most 30 s.
@@ -253,17 +248,7 @@ mod real {
             let repository = format!("repo-{kind}");
             ns.git_repository(&repository, "");
             let name = format!("r-{kind}");
-            ok(&ns.run(&["secret", &name, "--type", kind]));
-            ok(&ns.run(&[
-                "create",
-                &name,
-                "--type",
-                kind,
-                "--secret-ref",
-                &name,
-                "--resource",
-                &format!("GitRepository/{repository}"),
-            ]));
+            ns.secret_and_receiver(&name, kind, &name, &format!("GitRepository/{repository}"));
             let before = ns.requested_at("gitrepository", &repository);
             let output = ns.trigger(&name, &[]);
             ok(&output);
@@ -292,17 +277,7 @@ mod real {
     fn the_controller_refuses_bad_signatures_and_unknown_paths() {
         let ns = Namespace::create("refuse");
         ns.git_repository("app", "");
-        ok(&ns.run(&["secret", "t", "--type", "github"]));
-        ok(&ns.run(&[
-            "create",
-            "gh",
-            "--type",
-            "github",
-            "--secret-ref",
-            "t",
-            "--resource",
-            "GitRepository/app",
-        ]));
+        ns.secret_and_receiver("gh", "github", "t", "GitRepository/app");
         let url = format!("{}{}", ns.webhook, ns.webhook_path("gh"));
         let headers = [
             ("X-GitHub-Event", "push"),
@@ -323,17 +298,7 @@ mod real {
     fn rotate_moves_the_served_path() {
         let ns = Namespace::create("rotate");
         ns.git_repository("app", "");
-        ok(&ns.run(&["secret", "t", "--type", "generic"]));
-        ok(&ns.run(&[
-            "create",
-            "r",
-            "--type",
-            "generic",
-            "--secret-ref",
-            "t",
-            "--resource",
-            "GitRepository/app",
-        ]));
+        ns.secret_and_receiver("r", "generic", "t", "GitRepository/app");
         let old = ns.webhook_path("r");
         ok(&ns.run(&["rotate", "r", "--yes"]));
         let new = ns.webhook_path("r");
@@ -347,17 +312,7 @@ mod real {
     fn suspend_answers_503_until_resumed() {
         let ns = Namespace::create("suspend");
         ns.git_repository("app", "");
-        ok(&ns.run(&["secret", "t", "--type", "generic"]));
-        ok(&ns.run(&[
-            "create",
-            "r",
-            "--type",
-            "generic",
-            "--secret-ref",
-            "t",
-            "--resource",
-            "GitRepository/app",
-        ]));
+        ns.secret_and_receiver("r", "generic", "t", "GitRepository/app");
         let url = format!("{}{}", ns.webhook, ns.webhook_path("r"));
         assert_eq!(post(&url, &[], "{}"), 200);
         ok(&ns.run(&["suspend", "r"]));
@@ -375,17 +330,7 @@ mod real {
     fn reconcile_get_delete_and_not_ready() {
         let ns = Namespace::create("life");
         ns.git_repository("app", "");
-        ok(&ns.run(&["secret", "t", "--type", "github"]));
-        ok(&ns.run(&[
-            "create",
-            "r",
-            "--type",
-            "github",
-            "--secret-ref",
-            "t",
-            "--resource",
-            "GitRepository/app",
-        ]));
+        ns.secret_and_receiver("r", "github", "t", "GitRepository/app");
         ok(&ns.run(&["reconcile", "r"]));
         let handled = ok_kubectl(&ns.kubectl(&[
             "get",
