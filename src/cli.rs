@@ -100,7 +100,7 @@ pub enum Command {
     /// Create or update a webhook token Secret (or print it with --export)
     #[command(after_help = SECRET_EXAMPLES)]
     Secret(SecretArgs),
-    /// Print a Receiver's webhook path, or its full URL with --hostname
+    /// Print a Receiver's hook URL (or path) from the cluster, or offline from a token
     #[command(after_help = URL_EXAMPLES)]
     Url(UrlArgs),
     /// Expose the notification-controller's webhook port as a Service
@@ -349,7 +349,7 @@ pub struct SetupArgs {
     #[arg(short = 'y', long)]
     pub yes: bool,
 
-    /// Replace an existing Secret's different token (this changes the hook URL)
+    /// Let a re-run change what the hook URL is made of: replace the Secret's different token, or move an existing Receiver to another Secret or type
     #[arg(long)]
     pub force: bool,
 
@@ -457,7 +457,10 @@ Examples:
 
 const URL_EXAMPLES: &str = "\
 Examples:
-  # The path the notification-controller serves github-receiver on
+  # The URL github-receiver is served at, read from the cluster
+  flux-receiver url github-receiver
+
+  # The path a token yields, offline (no cluster needed)
   flux-receiver url github-receiver --token-file token.txt
 
   # The full URL to paste into the provider
@@ -596,15 +599,15 @@ pub struct UrlArgs {
     #[arg(value_parser = parse_object_name)]
     pub name: String,
 
-    /// The Receiver's webhook token
+    /// Compute the path offline from this token instead of reading the cluster
     #[arg(long, value_name = "TOKEN", conflicts_with = "token_file", value_parser = parse_token)]
     pub token: Option<String>,
 
-    /// Read the webhook token from a file (one trailing newline is ignored)
+    /// Compute the path offline from the token in a file (one trailing newline is ignored)
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub token_file: Option<PathBuf>,
 
-    /// Receiver type; generic-oidc needs no token
+    /// Receiver type, offline; generic-oidc needs no token
     #[arg(long = "type", value_name = "TYPE", value_parser = parse_provider)]
     pub provider: Option<ProviderType>,
 

@@ -35,6 +35,18 @@ impl CliError {
         CliError::Failure(message.into())
     }
 
+    /// When there is no cluster at all, adds the command's offline
+    /// `alternative` (`add --export to print manifests`); any other error
+    /// is returned as is.
+    pub fn or_offline(self, alternative: &str) -> CliError {
+        match self {
+            CliError::Failure(message) if message == crate::cluster::NO_KUBECONFIG => {
+                CliError::Failure(format!("{message} (or {alternative})"))
+            }
+            other => other,
+        }
+    }
+
     /// Prints the error on stderr and returns the exit code.
     pub fn report(&self) -> ExitCode {
         eprintln!(

@@ -251,9 +251,15 @@ fn unknown_flag() {
 }
 
 #[test]
-fn url_needs_a_token_unless_generic_oidc() {
-    let line = usage_error(&["url", "r"]);
-    assert!(line.contains("--token"), "{line}");
+fn url_without_a_token_reads_the_cluster_or_says_how_to_go_offline() {
+    let output = run(&["url", "r"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("no kubeconfig found") && stderr.contains("--token-file") && !stderr.contains("--export"),
+        "{stderr}"
+    );
     let line = usage_error(&["url", "r", "--type", "generic-oidc", "--token", "t"]);
     assert!(line.contains("generic-oidc"), "{line}");
 }

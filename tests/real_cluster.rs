@@ -429,6 +429,47 @@ mod real {
         assert_eq!(ns.webhook_path("gh"), path);
     }
 
+    /// The README's order, a Secret and a Receiver by hand and then `setup`:
+    /// the served path stays, `url` reads it back, and another Secret is
+    /// refused until --force.
+    #[test]
+    fn setup_over_a_receiver_made_by_hand_keeps_the_url() {
+        let ns = Namespace::create("setup-hand");
+        ns.git_repository("app", "");
+        ns.secret_and_receiver("gh", "github", "hand-token", "GitRepository/app");
+        let path = ns.webhook_path("gh");
+        // No load balancers here: the controller's address is the hostname.
+        let setup = [
+            "setup",
+            "gh",
+            "--type",
+            "github",
+            "--resource",
+            "GitRepository/app",
+            "--hostname",
+            &ns.webhook,
+            "--yes",
+        ];
+        ok(&ns.run(&setup));
+        assert_eq!(ns.webhook_path("gh"), path);
+        assert_eq!(ok(&ns.run(&["url", "gh"])), format!("{}{path}\n", ns.webhook));
+        ok(&ns.trigger("gh", &["--event", "push"]));
+
+        let mut moved = setup.to_vec();
+        moved.extend(["--secret-name", "other-token"]);
+        let refused = ns.run(&moved);
+        assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+        assert_eq!(ns.webhook_path("gh"), path);
+        moved.push("--force");
+        ok(&ns.run(&moved));
+        let new_path = ns.webhook_path("gh");
+        assert_eq!(
+            new_path,
+            receiver::webhook_path(&ns.token("other-token"), "gh", &ns.name)
+        );
+        assert_eq!(ok(&ns.run(&["url", "gh"])), format!("{}{new_path}\n", ns.webhook));
+    }
+
     /// A Receiver may reference a source in another namespace; the real
     /// controller annotates it there.
     #[test]

@@ -402,3 +402,208 @@ fn setup_warns_that_a_cluster_ip_is_not_reachable_from_outside() {
     let stderr = text(&output.stderr);
     assert!(stderr.contains("reachable only from inside the cluster"), "{stderr}");
 }
+
+/// The README's order: a Secret and a Receiver made by hand, then `setup`.
+fn made_by_hand(env: &Env) -> String {
+    let secret = env.run(&["secret", "webhook-token", "--type", "github"]);
+    assert!(secret.status.success(), "{}", text(&secret.stderr));
+    let create = env.run(&[
+        "create",
+        "github-receiver",
+        "--type",
+        "github",
+        "--event",
+        "ping,push",
+        "--secret-ref",
+        "webhook-token",
+        "--resource",
+        "GitRepository/my-nginx",
+    ]);
+    assert!(create.status.success(), "{}", text(&create.stderr));
+    served_path(env, "github-receiver")
+}
+
+fn served_path(env: &Env, name: &str) -> String {
+    let receiver = env
+        .emulator
+        .get_object(
+            "notification.toolkit.fluxcd.io/v1",
+            "receivers",
+            Some("flux-system"),
+            name,
+        )
+        .unwrap();
+    receiver["status"]["webhookPath"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn setup_over_a_receiver_made_by_hand_keeps_its_secret_and_url() {
+    let env = start(Options::default());
+    let path = made_by_hand(&env);
+    let token = env.token("webhook-token");
+
+    let output = env.run(&SETUP);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(served_path(&env, "github-receiver"), path, "the URL does not move");
+    assert_eq!(env.token("webhook-token"), token, "the token is kept");
+    assert!(
+        env.emulator
+            .get_object("v1", "secrets", Some("flux-system"), "github-receiver")
+            .is_none(),
+        "no second Secret"
+    );
+    assert!(text(&output.stdout).contains(&path), "{}", text(&output.stdout));
+    assert!(
+        text(&output.stderr).contains("keeping Secret flux-system/webhook-token"),
+        "{}",
+        text(&output.stderr)
+    );
+    // The hint for reading the token names the Secret actually used.
+    assert!(
+        text(&output.stdout).contains("get secret webhook-token"),
+        "{}",
+        text(&output.stdout)
+    );
+}
+
+#[test]
+fn setup_refuses_to_move_a_working_url_without_force() {
+    let env = start(Options::default());
+    let path = made_by_hand(&env);
+    let token = env.token("webhook-token");
+
+    let mut other_secret = SETUP.to_vec();
+    other_secret.extend(["--secret-name", "another-token"]);
+    let refused = env.run(&other_secret);
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused.stderr));
+    let stderr = text(&refused.stderr);
+    assert!(
+        stderr.contains("--secret-name another-token") && stderr.contains(&path) && stderr.contains("--force"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(
+        env.emulator
+            .get_object("v1", "secrets", Some("flux-system"), "another-token")
+            .is_none(),
+        "nothing half-done"
+    );
+
+    let mut other_type = vec!["setup", "github-receiver", "--type", "gitlab"];
+    other_type.extend(["--resource", "GitRepository/my-nginx", "--yes"]);
+    let refused = env.run(&other_type);
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused.stderr));
+    assert!(
+        text(&refused.stderr).contains("--type gitlab would replace its type github"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let receiver = env
+        .emulator
+        .get_object(
+            "notification.toolkit.fluxcd.io/v1",
+            "receivers",
+            Some("flux-system"),
+            "github-receiver",
+        )
+        .unwrap();
+    assert_eq!(receiver["spec"]["type"], "github");
+    assert_eq!(served_path(&env, "github-receiver"), path);
+    assert_eq!(env.token("webhook-token"), token);
+
+    // With --force the URL moves, and setup says so.
+    other_secret.push("--force");
+    let moved = env.run(&other_secret);
+    assert!(moved.status.success(), "{}", text(&moved.stderr));
+    let new_path = served_path(&env, "github-receiver");
+    assert_ne!(new_path, path);
+    assert_eq!(
+        new_path,
+        receiver::webhook_path(&env.token("another-token"), "github-receiver", "flux-system")
+    );
+    assert!(
+        text(&moved.stderr).contains(&format!("the hook path moved from {path} to {new_path}")),
+        "{}",
+        text(&moved.stderr)
+    );
+    assert_eq!(env.token("webhook-token"), token, "the old Secret is left alone");
+}
+
+#[test]
+fn rotate_names_every_receiver_that_moves_and_how_to_read_the_secret() {
+    let env = start(Options::default());
+    made_by_hand(&env);
+    let second = env.run(&[
+        "create",
+        "second-receiver",
+        "--type",
+        "github",
+        "--secret-ref",
+        "webhook-token",
+        "--resource",
+        "GitRepository/my-nginx",
+    ]);
+    assert!(second.status.success(), "{}", text(&second.stderr));
+
+    let output = env.run_with_stdin(
+        &["rotate", "github-receiver", "--token-stdin", "--yes"],
+        "fresh-token\n",
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert!(
+        stderr.contains("also moves (same Secret webhook-token): Receiver flux-system/second-receiver"),
+        "named before acting, even with --yes: {stderr}"
+    );
+    let second_path = receiver::webhook_path("fresh-token", "second-receiver", "flux-system");
+    assert!(
+        stdout.contains(&format!(
+            "also moved: Receiver flux-system/second-receiver now serves {second_path}"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("kubectl -n flux-system get secret webhook-token -o jsonpath='{.data.token}' | base64 -d"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("fresh-token") && !stderr.contains("fresh-token"));
+
+    let shown = env.run_with_stdin(
+        &["rotate", "github-receiver", "--token-stdin", "--yes", "--show-token"],
+        "fresher-token\n",
+    );
+    assert!(shown.status.success(), "{}", text(&shown.stderr));
+    assert!(text(&shown.stdout).contains("token: fresher-token"));
+    assert!(!text(&shown.stderr).contains("kubectl"), "{}", text(&shown.stderr));
+}
+
+#[test]
+fn url_reads_the_served_path_and_address_from_the_cluster() {
+    let env = start(Options::default());
+    let path = made_by_hand(&env);
+    // No address yet: the path alone.
+    let output = env.run(&["url", "github-receiver"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), format!("{path}\n"));
+    let with_host = env.run(&["url", "github-receiver", "--hostname", "flux.example.com"]);
+    assert_eq!(text(&with_host.stdout), format!("https://flux.example.com{path}\n"));
+
+    // Once exposed, the full URL.
+    assert!(env.run(&["expose"]).status.success());
+    let output = env.run(&["url", "github-receiver"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), format!("http://198.51.100.10{path}\n"));
+
+    // Offline with a token, as before.
+    let token = env.token("webhook-token");
+    let offline = common::run(&["url", "github-receiver", "--token", &token]);
+    assert_eq!(text(&offline.stdout), format!("{path}\n"));
+
+    let missing = env.run(&["url", "nobody"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        text(&missing.stderr).contains("Receiver flux-system/nobody not found"),
+        "{}",
+        text(&missing.stderr)
+    );
+}

@@ -177,15 +177,17 @@ async fn from_file(path: &Path, options: &KubeConfigOptions) -> CliResult<Config
     })
 }
 
+/// The failure when there is no cluster to talk to; commands that can also
+/// work offline add how, with [`CliError::or_offline`].
+pub const NO_KUBECONFIG: &str = "no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or run inside a cluster";
+
 fn no_kubeconfig(err: kube::config::KubeconfigError, context: Option<&str>) -> CliError {
     use kube::config::KubeconfigError as K;
     match (err, context) {
         (K::LoadContext(_), Some(context)) => CliError::usage(format!(
             "invalid value '{context}' for '--context <CONTEXT>': no such context in the kubeconfig"
         )),
-        (K::ReadConfig(..) | K::FindPath, _) => CliError::failure(
-            "no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or run inside a cluster (or add --export to print manifests)",
-        ),
+        (K::ReadConfig(..) | K::FindPath, _) => CliError::failure(NO_KUBECONFIG),
         (err, _) => CliError::failure(format!("cannot load the kubeconfig: {}", error::sentence(&err))),
     }
 }

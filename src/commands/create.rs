@@ -48,7 +48,9 @@ pub fn run(global: &GlobalArgs, args: &CreateArgs) -> CliResult {
 }
 
 async fn apply(global: &GlobalArgs, args: &CreateArgs, receiver: &Receiver) -> CliResult {
-    let cluster = Cluster::connect(global).await?;
+    let cluster = Cluster::connect(global)
+        .await
+        .map_err(|e| e.or_offline("add --export to print the manifest"))?;
     let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
     if args.no_wait {
         apply_receiver(&cluster, receiver).await?;

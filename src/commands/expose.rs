@@ -41,7 +41,9 @@ pub fn run(global: &GlobalArgs, args: &ExposeArgs) -> CliResult {
 }
 
 async fn apply(global: &GlobalArgs, args: &ExposeArgs, service: &Service) -> CliResult {
-    let cluster = Cluster::connect(global).await?;
+    let cluster = Cluster::connect(global)
+        .await
+        .map_err(|e| e.or_offline("add --export to print the manifest"))?;
     let (namespace, name) = (global.controller_namespace(), args.name.as_str());
     let deployments: Api<Deployment> = Api::namespaced(cluster.client.clone(), namespace);
     let services: Api<Service> = Api::namespaced(cluster.client.clone(), namespace);

@@ -108,7 +108,14 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
         show(&new_path)
     );
     if !sharing.is_empty() {
-        plan.push_str(&format!("  also moves (same Secret): {}\n", sharing_names.join(", ")));
+        plan.push_str(&format!(
+            "  also moves (same Secret {secret_name}): {}\n",
+            sharing_names
+                .iter()
+                .map(|other| format!("Receiver {namespace}/{other}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     if args.dry_run {
         // A generated token is thrown away with the dry run, so its URL is
@@ -121,7 +128,10 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
         };
         return output::print(&format!("{plan}({note})\n"));
     }
-    if !args.yes {
+    if args.yes {
+        // Confirmed in advance, but every URL that moves is still named first.
+        eprint!("{plan}");
+    } else {
         if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
             return Err(CliError::usage(
                 "rotating changes the hook URL; pass --yes to confirm non-interactively (or --dry-run to preview)",
@@ -213,7 +223,17 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
         }
     }
     output::print(&text)?;
-    progress::warn("update the provider's webhook now (URL and secret): the old URL no longer works");
+    let read_it = if args.show_token {
+        String::new()
+    } else {
+        format!(
+            "; the new secret is in Secret {namespace}/{secret_name}: kubectl -n {namespace} get secret {secret_name} \
+             -o jsonpath='{{.data.token}}' | base64 -d"
+        )
+    };
+    progress::warn(&format!(
+        "update the provider's webhook now (URL and secret): the old URL no longer works{read_it}"
+    ));
     Ok(())
 }
 

@@ -75,7 +75,9 @@ enum TokenFate {
 }
 
 async fn apply(global: &GlobalArgs, args: &SecretArgs, options: SecretOptions, supplied: Option<String>) -> CliResult {
-    let cluster = Cluster::connect(global).await?;
+    let cluster = Cluster::connect(global)
+        .await
+        .map_err(|e| e.or_offline("add --export to print the manifest"))?;
     let ensured = ensure(&cluster, options, supplied, args.force).await?;
     report(&ensured, args.show_token)?;
     if ensured.token_changed() {

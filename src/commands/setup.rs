@@ -8,12 +8,15 @@
 
 use std::io::IsTerminal;
 
+use kube::api::Api;
+
 use receiver::manifest::{self, ReceiverOptions, SecretOptions, ServiceOptions};
 use receiver::{ProviderType, ResourceRef, webhook_url};
 
 use crate::cli::{GlobalArgs, SetupArgs};
 use crate::cluster::Cluster;
 use crate::cluster::address::{self, Sources, WebhookBase};
+use crate::cluster::error::Action;
 use crate::commands::{block_on, create, expose, key_value_map, label_map, secret};
 use crate::error::{CliError, CliResult};
 use crate::input::TokenSource;
@@ -32,20 +35,19 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs) -> CliResult {
     let plan = plan(args, interactive)?;
     let labels = label_map(&args.labels)?;
     let supplied = TokenSource::from_file_or_stdin(args.token_file.as_deref(), args.token_stdin).read()?;
+    let labels_for_receiver = labels.clone();
+    let build = Build {
+        global,
+        args,
+        plan: &plan,
+        labels: labels_for_receiver,
+        match_labels: key_value_map("--match-label", &args.match_labels)?,
+    };
+    // Offline, the Secret is named as asked; in a cluster an existing
+    // Receiver's Secret is kept (see `converge`), so this is rebuilt there.
     let secret_name = args.secret_name.clone().unwrap_or_else(|| args.name.clone());
     let needs_secret = plan.provider.needs_secret();
-    let receiver = manifest::receiver(&ReceiverOptions {
-        name: args.name.clone(),
-        namespace: global.namespace.clone(),
-        labels: labels.clone(),
-        provider: Some(plan.provider),
-        events: plan.events.clone(),
-        resources: plan.resources.clone(),
-        secret_ref: needs_secret.then(|| secret_name.clone()),
-        match_labels: key_value_map("--match-label", &args.match_labels)?,
-        pin_api_versions: !args.export,
-        ..Default::default()
-    })?;
+    let receiver = build.receiver(&secret_name)?;
     manifest::unresolvable_resources(&receiver)
         .iter()
         .for_each(|problem| progress::warn(problem));
@@ -106,15 +108,36 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs) -> CliResult {
             return output::println("nothing changed");
         }
     }
-    block_on(apply(
-        global,
-        args,
-        &plan,
-        secret_options,
-        supplied,
-        &receiver,
-        &service,
-    ))
+    block_on(apply(&build, secret_options, supplied, &service))
+}
+
+/// What the Receiver is made from, so that it can be built again once the
+/// cluster says which Secret it must keep.
+struct Build<'a> {
+    global: &'a GlobalArgs,
+    args: &'a SetupArgs,
+    plan: &'a Plan,
+    labels: std::collections::BTreeMap<String, String>,
+    match_labels: std::collections::BTreeMap<String, String>,
+}
+
+impl Build<'_> {
+    /// The Receiver, its token in Secret `secret_name`.
+    fn receiver(&self, secret_name: &str) -> CliResult<receiver::Receiver> {
+        let (global, args, plan) = (self.global, self.args, self.plan);
+        Ok(manifest::receiver(&ReceiverOptions {
+            name: args.name.clone(),
+            namespace: global.namespace.clone(),
+            labels: self.labels.clone(),
+            provider: Some(plan.provider),
+            events: plan.events.clone(),
+            resources: plan.resources.clone(),
+            secret_ref: plan.provider.needs_secret().then(|| secret_name.to_string()),
+            match_labels: self.match_labels.clone(),
+            pin_api_versions: !args.export,
+            ..Default::default()
+        })?)
+    }
 }
 
 /// The provider, events and resources from flags, asking on a terminal for
@@ -209,14 +232,12 @@ fn default_events(provider: ProviderType) -> &'static [&'static str] {
 }
 
 async fn apply(
-    global: &GlobalArgs,
-    args: &SetupArgs,
-    plan: &Plan,
-    secret_options: SecretOptions,
+    build: &Build<'_>,
+    mut secret_options: SecretOptions,
     supplied: Option<String>,
-    receiver: &receiver::Receiver,
     service: &k8s_openapi::api::core::v1::Service,
 ) -> CliResult {
+    let (global, args, plan) = (build.global, build.args, build.plan);
     let step = |number: u8, what: &'static str| {
         move |err: CliError| {
             CliError::failure(format!(
@@ -224,7 +245,16 @@ async fn apply(
             ))
         }
     };
-    let cluster = Cluster::connect(global).await?;
+    let cluster = Cluster::connect(global)
+        .await
+        .map_err(|e| e.or_offline("add --export to print the manifests"))?;
+    // A re-run keeps what the working URL is made of; refused before any write.
+    let existing = converge(&cluster, global, args, plan).await?;
+    if let Some(kept) = existing.secret.clone() {
+        secret_options.name = kept;
+    }
+    let receiver = &build.receiver(&secret_options.name)?;
+    let secret_name = secret_options.name.clone();
     let mut token = None;
     let mut secret_base = None;
     if plan.provider.needs_secret() {
@@ -273,7 +303,110 @@ async fn apply(
     let path = create::wait_ready(&cluster, applied)
         .await
         .map_err(step(4, "waiting for Ready"))?;
-    print_instructions(global, args, plan, &path, base.as_ref(), token.as_deref())
+    if let Some(old) = existing.served.as_deref().filter(|old| *old != path) {
+        progress::warn(&format!(
+            "the hook path moved from {old} to {path}: the provider's webhook points at a dead path until it is \
+             updated with the URL below"
+        ));
+    }
+    print_instructions(global, args, plan, &path, base.as_ref(), token.as_deref(), &secret_name)
+}
+
+/// What an existing Receiver of the same name keeps on a re-run.
+#[derive(Default)]
+struct Existing {
+    /// The Secret its token is in, kept unless `--force` moves it.
+    secret: Option<String>,
+    /// The path the controller serves it on.
+    served: Option<String>,
+}
+
+/// On a re-run, keeps the Receiver's URL where it is: its Secret (so its
+/// token) stays the same unless the user asks for another, and what would
+/// move the URL or break the provider's deliveries (another Secret, another
+/// type) is refused before anything is written, unless `--force` or a yes
+/// at the prompt. Events, resources and labels converge to what is asked.
+async fn converge(cluster: &Cluster, global: &GlobalArgs, args: &SetupArgs, plan: &Plan) -> CliResult<Existing> {
+    let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
+    let api: Api<receiver::Receiver> = Api::namespaced(cluster.client.clone(), namespace);
+    let Some(current) = cluster
+        .call(&Action::object("get", "receivers", namespace, name), || {
+            api.get_opt(name)
+        })
+        .await?
+    else {
+        return Ok(Existing::default());
+    };
+    let current_secret = current.spec.secret_ref.as_ref().map(|s| s.name.clone());
+    let served = current
+        .status
+        .as_ref()
+        .and_then(|status| status.webhook_path.clone())
+        .filter(|path| !path.is_empty());
+    let mut moves = Vec::new();
+    if let (Some(asked), Some(kept)) = (&args.secret_name, &current_secret)
+        && asked != kept
+    {
+        moves.push(format!(
+            "--secret-name {asked} would take its token from another Secret than {kept}, so its hook path would move"
+        ));
+    }
+    if current.spec.provider() != Some(plan.provider) {
+        let path_moves = if current.spec.secret_ref.is_some() != plan.provider.needs_secret() {
+            " and its hook path would move"
+        } else {
+            ""
+        };
+        moves.push(format!(
+            "--type {} would replace its type {}: the provider's deliveries would be rejected{path_moves}",
+            plan.provider, current.spec.type_
+        ));
+    }
+    let secret = if moves.is_empty() {
+        if let Some(kept) = &current_secret
+            && args.secret_name.is_none()
+            && *kept != args.name
+        {
+            progress::note(&format!(
+                "keeping Secret {namespace}/{kept}, which Receiver {namespace}/{name} uses: its URL does not move"
+            ));
+        }
+        current_secret.or_else(|| args.secret_name.clone())
+    } else {
+        confirm_move(namespace, name, served.as_deref(), &moves, args)?;
+        args.secret_name.clone().or(current_secret)
+    };
+    Ok(Existing { secret, served })
+}
+
+/// Refuses, or asks on a terminal, before a re-run moves an existing
+/// Receiver's URL or changes what its provider must send.
+fn confirm_move(namespace: &str, name: &str, served: Option<&str>, moves: &[String], args: &SetupArgs) -> CliResult {
+    let serving = served.map_or(String::new(), |path| format!(" and serves {path}"));
+    let consequence = format!(
+        "Receiver {namespace}/{name} already exists{serving}; {}",
+        moves.join("; ")
+    );
+    if args.force {
+        progress::warn(&format!("{consequence} (--force)"));
+        return Ok(());
+    }
+    if !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        let confirmed = dialoguer::Confirm::new()
+            .with_prompt(format!("{consequence}. Change it?"))
+            .default(false)
+            .interact()
+            .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
+        if confirmed {
+            return Ok(());
+        }
+        return Err(CliError::failure(format!(
+            "Receiver {namespace}/{name} was left as it is"
+        )));
+    }
+    Err(CliError::failure(format!(
+        "{consequence}; nothing was changed: re-run without those flags to keep it, or with --force to change it"
+    )))
 }
 
 /// The table of what to paste, in the provider's own words.
@@ -284,6 +417,7 @@ fn print_instructions(
     path: &str,
     base: Option<&WebhookBase>,
     token: Option<&str>,
+    secret_name: &str,
 ) -> CliResult {
     let (place, secret_label) = match plan.provider {
         ProviderType::Github => ("GitHub: repository Settings → Webhooks → Add webhook", "Secret"),
@@ -310,8 +444,7 @@ fn print_instructions(
         } else {
             format!(
                 "(hidden; re-run with --show-token, or: kubectl -n {} get secret {} -o jsonpath='{{.data.token}}' | base64 -d)",
-                global.namespace,
-                args.secret_name.as_deref().unwrap_or(&args.name)
+                global.namespace, secret_name
             )
         };
         rows.push((secret_label, shown));

@@ -85,7 +85,9 @@ fn delivery_id() -> String {
 }
 
 async fn resolve(global: &GlobalArgs, args: &TriggerArgs, token: Option<String>) -> CliResult<Target> {
-    let cluster = Cluster::connect(global).await?;
+    let cluster = Cluster::connect(global)
+        .await
+        .map_err(|e| e.or_offline("pass --type, --token-file and --url to send without a cluster"))?;
     let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
     let receivers: Api<Receiver> = Api::namespaced(cluster.client.clone(), namespace);
     let receiver = cluster
