@@ -647,15 +647,17 @@ fn is_timestamp(text: &str) -> bool {
 /// the order does rank (every key Flux writes) gives go-yaml's output.
 /// Where it does not, go-yaml's own output depends on Go's random map order.
 fn sorted_entries(map: &Map<String, Value>) -> Vec<(&String, &Value)> {
-    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    // Each key's characters once, not once per comparison.
+    let mut entries: Vec<(Vec<char>, (&String, &Value))> =
+        map.iter().map(|entry| (entry.0.chars().collect(), entry)).collect();
     for next in 1..entries.len() {
         let mut at = next;
-        while at > 0 && key_less(entries[at].0, entries[at - 1].0) {
+        while at > 0 && key_less(&entries[at].0, &entries[at - 1].0) {
             entries.swap(at, at - 1);
             at -= 1;
         }
     }
-    entries
+    entries.into_iter().map(|(_, entry)| entry).collect()
 }
 
 /// Whether go-yaml v2 writes key `a` before key `b` (`keyList.Less` in its
@@ -668,9 +670,9 @@ fn sorted_entries(map: &Map<String, Value>) -> Vec<(&String, &Value)> {
 /// Letters are Unicode alphabetic characters (Go asks for category L) and
 /// digits ASCII ones (Go takes any decimal digit): the two differ only on
 /// keys outside ASCII, which Kubernetes refuses for labels, annotations
-/// and Secret data.
-fn key_less(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+/// and Secret data. The keys come as their characters, which go-yaml
+/// compares one by one.
+fn key_less(a: &[char], b: &[char]) -> bool {
     for i in 0..a.len().min(b.len()) {
         if a[i] == b[i] {
             continue;
@@ -703,7 +705,7 @@ fn key_less(a: &str, b: &str) -> bool {
             }
             run
         };
-        let (a_run, b_run) = (digits(&a, &mut a_number), digits(&b, &mut b_number));
+        let (a_run, b_run) = (digits(a, &mut a_number), digits(b, &mut b_number));
         if a_number != b_number {
             return a_number < b_number;
         }
@@ -720,6 +722,10 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use serde_json::json;
+
+    fn less(a: &str, b: &str) -> bool {
+        key_less(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>())
+    }
 
     fn scalar(text: &str) -> String {
         to_string(&json!({ "k": text }))
@@ -763,7 +769,7 @@ mod tests {
     /// rotations in 30 runs (Go's map order is random); ours is fixed.
     #[test]
     fn key_order_has_cycles_and_the_sort_survives_them() {
-        assert!(key_less("9", "10") && key_less("10", "1B") && key_less("1B", "9"));
+        assert!(less("9", "10") && less("10", "1B") && less("1B", "9"));
         assert_eq!(
             to_string(&json!({ "9": 1, "10": 2, "1B": 3 })),
             "\"10\": 2\n1B: 3\n\"9\": 1\n"
@@ -785,8 +791,8 @@ mod tests {
             same.sort_unstable();
             prop_assert_eq!(same, keys.iter().map(String::as_str).collect::<Vec<_>>());
             for pair in sorted.windows(2) {
-                prop_assert!(!key_less(pair[1], pair[0]), "{:?}", sorted);
-                prop_assert!(!(key_less(pair[0], pair[1]) && key_less(pair[1], pair[0])));
+                prop_assert!(!less(pair[1], pair[0]), "{:?}", sorted);
+                prop_assert!(!(less(pair[0], pair[1]) && less(pair[1], pair[0])));
             }
         }
     }
