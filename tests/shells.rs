@@ -393,3 +393,27 @@ fn elvish_completes_like_the_others() {
     assert_eq!(groups[2], ["OCIRepository/||"]);
     assert_eq!(groups[3], ["Tag Push Hook| |"]);
 }
+
+/// PowerShell is in no package registry CI reaches (Microsoft's own
+/// packages, NuGet's global tool; npm's `pwsh` downloads it at install), so
+/// its script cannot be run here. It is parsed instead, with PowerShell's
+/// tree-sitter grammar: a brace, parenthesis or quote out of place fails.
+#[test]
+fn the_powershell_script_parses_and_registers_the_completer() {
+    let text = std::fs::read_to_string(script("_flux-receiver.ps1")).unwrap();
+    let mut parser = tree_sitter::Parser::new();
+    parser.set_language(&tree_sitter_powershell::LANGUAGE.into()).unwrap();
+    let tree = parser.parse(&text, None).expect("the parser returns a tree");
+    let mut errors = Vec::new();
+    let mut pending = vec![tree.root_node()];
+    while let Some(node) = pending.pop() {
+        if node.is_error() || node.is_missing() {
+            let row = node.start_position().row + 1;
+            errors.push(format!("line {row}: {:?}", node.utf8_text(text.as_bytes()).unwrap()));
+        }
+        pending.extend((0..node.child_count()).filter_map(|i| node.child(i as u32)));
+    }
+    assert!(errors.is_empty(), "_flux-receiver.ps1 does not parse: {errors:?}");
+    assert!(text.contains("Register-ArgumentCompleter -Native -CommandName 'flux-receiver' -ScriptBlock {"));
+    assert!(text.contains("& $program __complete @arguments $current"));
+}
