@@ -546,8 +546,7 @@ fn retries_stop_at_the_timeout() {
 #[test]
 fn kubectl_sees_what_flux_receiver_wrote() {
     if kube_emulator::kubectl_on_path().is_none() {
-        eprintln!("skipped: kubectl is not installed");
-        return;
+        return common::skip("kubectl is not installed");
     }
     let env = Env::with_flux();
     assert_success(&env.run(&["secret", "webhook-token", "--type", "github"]));

@@ -3,15 +3,16 @@
 //! definition today. Regenerate both with
 //! `FLUX_RECEIVER_BLESS=1 cargo test --test generated`.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
+use common::BLESS;
 use flux_receiver::generate::{SHELLS, completion_file_name, man_pages};
 
-const BLESS: &str = "FLUX_RECEIVER_BLESS";
-
 fn check(path: &Path, generated: &[u8], stale: &mut Vec<String>) {
-    if std::env::var_os(BLESS).is_some() {
+    if common::blessing() {
         std::fs::write(path, generated).expect("generated files are writable");
         return;
     }

@@ -1,6 +1,11 @@
 //! The completion scripts driven by real shells (bash with Debian's
 //! bash-completion, zsh, fish, elvish), each calling the real binary's `__complete`.
-//! A shell that is not installed is skipped with a message.
+//! A shell that is not installed fails the test under CI (which installs
+//! them all) and is a visible skip elsewhere (see `common::skip`).
+//! PowerShell cannot be installed here (see the README's Tests section):
+//! its script gets only the static checks at the end of this file.
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -58,7 +63,7 @@ fn bash(words: &[&str]) -> Option<Vec<String>> {
 /// from the words bash splits it into.
 fn bash_line(line: &str, words: &[&str]) -> Option<Vec<String>> {
     let Some(bash) = shell("bash") else {
-        eprintln!("skipped: bash is not installed");
+        common::skip("bash is not installed");
         return None;
     };
     let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
@@ -167,7 +172,7 @@ fn zsh_tab(zsh: &Path, line: &str) -> String {
 #[test]
 fn zsh_inserts_what_the_engine_answers() {
     let Some(zsh) = shell("zsh") else {
-        eprintln!("skipped: zsh is not installed");
+        common::skip("zsh is not installed");
         return;
     };
     let line = "flux-receiver create r --type";
@@ -193,7 +198,7 @@ fn zsh_inserts_what_the_engine_answers() {
 #[test]
 fn fish_completes_like_the_others() {
     let Some(fish) = shell("fish") else {
-        eprintln!("skipped: fish is not installed");
+        common::skip("fish is not installed");
         return;
     };
     let complete = |line: &str| {
@@ -316,7 +321,7 @@ users:
 fn elvish_candidates(lines: &[&[&str]]) -> Option<Vec<Vec<String>>> {
     use std::io::Write;
     let (Some(elvish), Some(script_tool)) = (shell("elvish"), shell("script")) else {
-        eprintln!("skipped: elvish or script (util-linux) is not installed");
+        common::skip("elvish or script (util-linux) is not installed");
         return None;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -387,4 +392,28 @@ fn elvish_completes_like_the_others() {
     // NoSpace: no suffix after a kind, the name comes next.
     assert_eq!(groups[2], ["OCIRepository/||"]);
     assert_eq!(groups[3], ["Tag Push Hook| |"]);
+}
+
+/// PowerShell is in no package registry CI reaches (Microsoft's own
+/// packages, NuGet's global tool; npm's `pwsh` downloads it at install), so
+/// its script cannot be run here. It is parsed instead, with PowerShell's
+/// tree-sitter grammar: a brace, parenthesis or quote out of place fails.
+#[test]
+fn the_powershell_script_parses_and_registers_the_completer() {
+    let text = std::fs::read_to_string(script("_flux-receiver.ps1")).unwrap();
+    let mut parser = tree_sitter::Parser::new();
+    parser.set_language(&tree_sitter_powershell::LANGUAGE.into()).unwrap();
+    let tree = parser.parse(&text, None).expect("the parser returns a tree");
+    let mut errors = Vec::new();
+    let mut pending = vec![tree.root_node()];
+    while let Some(node) = pending.pop() {
+        if node.is_error() || node.is_missing() {
+            let row = node.start_position().row + 1;
+            errors.push(format!("line {row}: {:?}", node.utf8_text(text.as_bytes()).unwrap()));
+        }
+        pending.extend((0..node.child_count()).filter_map(|i| node.child(i as u32)));
+    }
+    assert!(errors.is_empty(), "_flux-receiver.ps1 does not parse: {errors:?}");
+    assert!(text.contains("Register-ArgumentCompleter -Native -CommandName 'flux-receiver' -ScriptBlock {"));
+    assert!(text.contains("& $program __complete @arguments $current"));
 }

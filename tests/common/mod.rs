@@ -8,8 +8,8 @@ use std::process::Output;
 use assert_cmd::Command;
 use kube_emulator::{BackgroundEmulator, Options};
 
-/// The environment variable that rewrites golden files instead of comparing.
-pub const BLESS: &str = "FLUX_RECEIVER_BLESS";
+mod outcome;
+pub use outcome::*;
 
 /// A `flux-receiver` command with a clean environment for the variables it
 /// reads: no kubeconfig and no in-cluster service account unless a test
@@ -52,7 +52,7 @@ pub const PINNED_PREFIX: &str = "flux-";
 /// when `FLUX_RECEIVER_BLESS=1`, except for the pinned `flux-*` files).
 pub fn assert_golden(name: &str, actual: &[u8]) {
     let path = golden_path(name);
-    if std::env::var_os(BLESS).is_some() && !name.starts_with(PINNED_PREFIX) {
+    if blessing() && !name.starts_with(PINNED_PREFIX) {
         std::fs::write(&path, actual).expect("golden file is writable");
         return;
     }

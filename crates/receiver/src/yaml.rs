@@ -6,7 +6,8 @@
 //! (serde-saphyr, for one, double-quotes `*` where go-yaml single-quotes it, and
 //! folds long strings with `>-` where go-yaml wraps plain scalars at column 80):
 //!
-//! - mapping keys sorted at every level;
+//! - mapping keys sorted at every level, in go-yaml's order (not by bytes:
+//!   `a2` before `a10`, `a_b` before `aB`);
 //! - block sequences inside a mapping are not indented (`events:` then `- ping`);
 //! - a string that would read back as another type under YAML 1.1 (`true`,
 //!   `yes`, `on`, `null`, `1`, `0x1f`, `1:20`, `2024-01-02`, …) is double-quoted;
@@ -96,9 +97,7 @@ impl Emitter {
     /// A block mapping whose keys sit at column `indent`. With `inline_first`
     /// the first key continues the current line (after a sequence's `- `).
     fn mapping(&mut self, map: &Map<String, Value>, indent: usize, inline_first: bool) {
-        let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-        entries.sort_by(|a, b| a.0.cmp(b.0));
-        for (position, (key, value)) in entries.into_iter().enumerate() {
+        for (position, (key, value)) in sorted_entries(map).into_iter().enumerate() {
             if position > 0 || !inline_first {
                 self.indent_to(indent);
             }
@@ -481,7 +480,15 @@ fn resolves_to_string(text: &str) -> bool {
 }
 
 /// `strconv.ParseFloat` on a string starting with `.` (decimal forms only).
+/// As in Go's float literals, a single `_` may stand between two digits.
 fn is_go_float(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let separates_digits =
+        |i: usize| i > 0 && chars[i - 1].is_ascii_digit() && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+    if (0..chars.len()).any(|i| chars[i] == '_' && !separates_digits(i)) {
+        return false;
+    }
+    let text: String = text.chars().filter(|&c| c != '_').collect();
     let mantissa_end = text.find(['e', 'E']).unwrap_or(text.len());
     let (mantissa, exponent) = text.split_at(mantissa_end);
     let digits = &mantissa[1..];
@@ -507,7 +514,9 @@ fn is_go_int(text: &str) -> bool {
     } else {
         (unsigned, 10)
     };
-    !digits.is_empty() && u64::from_str_radix(digits, radix).is_ok()
+    // Only digits: Rust's from_str_radix, unlike Go, takes a sign of its own
+    // (`++9`, or `0+5` read as octal).
+    !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix)) && u64::from_str_radix(digits, radix).is_ok()
 }
 
 /// go-yaml's `yamlStyleFloat`: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
@@ -630,10 +639,93 @@ fn is_timestamp(text: &str) -> bool {
     zone_ok && fields_ok && fraction_ok
 }
 
+/// A mapping's entries in the order go-yaml v2 writes them.
+///
+/// go-yaml's order is not total (`9` < `10` < `1B` < `9`, see [`key_less`]),
+/// and Rust's sorts may panic on such an order, so this is an insertion
+/// sort, which cannot: it leaves no neighbours out of order, and for keys
+/// the order does rank (every key Flux writes) gives go-yaml's output.
+/// Where it does not, go-yaml's own output depends on Go's random map order.
+fn sorted_entries(map: &Map<String, Value>) -> Vec<(&String, &Value)> {
+    // Each key's characters once, not once per comparison.
+    let mut entries: Vec<(Vec<char>, (&String, &Value))> =
+        map.iter().map(|entry| (entry.0.chars().collect(), entry)).collect();
+    for next in 1..entries.len() {
+        let mut at = next;
+        while at > 0 && key_less(&entries[at].0, &entries[at - 1].0) {
+            entries.swap(at, at - 1);
+            at -= 1;
+        }
+    }
+    entries.into_iter().map(|(_, entry)| entry).collect()
+}
+
+/// Whether go-yaml v2 writes key `a` before key `b` (`keyList.Less` in its
+/// sorter.go, for string keys; `sigs.k8s.io/yaml` hands it every key as a
+/// string): at the first difference a letter comes after anything else, two
+/// runs of digits compare as numbers (`2` before `10`; with equal values
+/// the shorter run first), and anything else by code point; a key that is
+/// a prefix of another comes first.
+///
+/// Letters are Unicode alphabetic characters (Go asks for category L) and
+/// digits ASCII ones (Go takes any decimal digit): the two differ only on
+/// keys outside ASCII, which Kubernetes refuses for labels, annotations
+/// and Secret data. The keys come as their characters, which go-yaml
+/// compares one by one.
+fn key_less(a: &[char], b: &[char]) -> bool {
+    for i in 0..a.len().min(b.len()) {
+        if a[i] == b[i] {
+            continue;
+        }
+        let (a_letter, b_letter) = (a[i].is_alphabetic(), b[i].is_alphabetic());
+        if a_letter && b_letter {
+            return a[i] < b[i];
+        }
+        if a_letter || b_letter {
+            return b_letter;
+        }
+        // A zero that continues a number with a non-zero digit before it:
+        // go-yaml then starts both numbers at 1, so that `105` and `1005`
+        // (differing at a zero) still compare as 15 and 105.
+        let (mut a_number, mut b_number) = (0i64, 0i64);
+        if (a[i] == '0' || b[i] == '0')
+            && a[..i]
+                .iter()
+                .rev()
+                .take_while(|c| c.is_ascii_digit())
+                .any(|&c| c != '0')
+        {
+            (a_number, b_number) = (1, 1);
+        }
+        let digits = |text: &[char], number: &mut i64| {
+            let run = text[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+            for c in &text[i..i + run] {
+                // As Go's int64 arithmetic: wraps on overflow.
+                *number = number.wrapping_mul(10).wrapping_add(i64::from(*c as u8 - b'0'));
+            }
+            run
+        };
+        let (a_run, b_run) = (digits(a, &mut a_number), digits(b, &mut b_number));
+        if a_number != b_number {
+            return a_number < b_number;
+        }
+        if a_run != b_run {
+            return a_run < b_run;
+        }
+        return a[i] < b[i];
+    }
+    a.len() < b.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
+
+    fn less(a: &str, b: &str) -> bool {
+        key_less(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>())
+    }
 
     fn scalar(text: &str) -> String {
         to_string(&json!({ "k": text }))
@@ -653,6 +745,56 @@ mod tests {
             yaml,
             "apiVersion: v1\nspec:\n  events:\n  - ping\n  - push\n  resources:\n  - kind: GitRepository\n    name: my-nginx\n  type: github\n"
         );
+    }
+
+    /// Keys whose byte order (the order serde_json's map keeps them in)
+    /// is not go-yaml's; the expected output is what `sigs.k8s.io/yaml`
+    /// v1.6.0 (go-yaml v2.4.3) printed for this object.
+    #[test]
+    fn sorts_keys_in_go_yaml_order_not_byte_order() {
+        let yaml = to_string(&json!({
+            "metadata": { "labels": { "tier10": "a", "tier2": "b", "app_name": "c", "appName": "d",
+                                      "x01": "e", "x1": "f", "a~": "g", "a1": "h" } },
+            "10": 1, "2": 2, "1": 3
+        }));
+        assert_eq!(
+            yaml,
+            "\"1\": 3\n\"2\": 2\n\"10\": 1\nmetadata:\n  labels:\n    a~: g\n    a1: h\n    app_name: c\n    appName: d\n    tier2: b\n    tier10: a\n    x1: f\n    x01: e\n"
+        );
+    }
+
+    /// go-yaml's order is not total: no sort can satisfy it, and the
+    /// insertion sort must still end (and not panic, as Rust's sorts may).
+    /// For these keys `sigs.k8s.io/yaml` itself printed each of the three
+    /// rotations in 30 runs (Go's map order is random); ours is fixed.
+    #[test]
+    fn key_order_has_cycles_and_the_sort_survives_them() {
+        assert!(less("9", "10") && less("10", "1B") && less("1B", "9"));
+        assert_eq!(
+            to_string(&json!({ "9": 1, "10": 2, "1B": 3 })),
+            "\"10\": 2\n1B: 3\n\"9\": 1\n"
+        );
+    }
+
+    proptest! {
+        /// Whatever the keys, the output is theirs, once each, with no two
+        /// neighbours out of go-yaml's order; and the order is asymmetric.
+        #[test]
+        fn sorted_keys_have_no_neighbours_out_of_order(
+            // A small alphabet, so that keys share prefixes and digit runs:
+            // letters of both cases, zero, other digits, marks around them.
+            keys in prop::collection::btree_set("[aB019_.~]{0,5}", 0..12),
+        ) {
+            let map: Map<String, Value> = keys.iter().map(|k| (k.clone(), Value::Null)).collect();
+            let sorted: Vec<&str> = sorted_entries(&map).into_iter().map(|(k, _)| k.as_str()).collect();
+            let mut same: Vec<&str> = sorted.clone();
+            same.sort_unstable();
+            prop_assert_eq!(same, keys.iter().map(String::as_str).collect::<Vec<_>>());
+            for pair in sorted.windows(2) {
+                prop_assert!(!less(pair[1], pair[0]), "{:?}", sorted);
+                prop_assert!(!(less(pair[0], pair[1]) && less(pair[1], pair[0])));
+            }
+        }
     }
 
     #[test]
@@ -685,6 +827,16 @@ mod tests {
             "https://flux.example.com/hook/1"
         );
         assert_eq!(scalar("---x"), "'---x'");
+        // Underscores between digits: numbers to go-yaml (what it printed).
+        for number in [
+            ".1_0", ".1e1_0", ".1_2_3", "+.1_0", "-1_0.5_0", "1_000", "1__0", "0x_1F", "0_7",
+        ] {
+            assert_eq!(scalar(number), format!("\"{number}\""));
+        }
+        // Two signs are not a number, nor a sign after a leading zero.
+        for text in ["._1", ".1__0", ".1_", ".1_e1", "_1", "._", "++9", "+-1", "0+5", "0+_5"] {
+            assert_eq!(scalar(text), text);
+        }
     }
 
     #[test]
