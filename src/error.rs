@@ -52,21 +52,12 @@ impl CliError {
 
     /// Prints the error on stderr and returns the exit code.
     pub fn report(&self) -> ExitCode {
-        eprintln!(
-            "error: {}",
-            as_invoked(&self.to_string(), crate::plugin::display_name())
-        );
+        eprintln!("error: {self}");
         ExitCode::from(match self {
             CliError::Usage(_) => EXIT_USAGE,
             CliError::Failure(_) => EXIT_FAILURE,
         })
     }
-}
-
-/// `message` with the commands it suggests (`` `flux-receiver expose` ``)
-/// spelled the way the user runs us: `flux receiver expose` under flux.
-fn as_invoked(message: &str, program: &str) -> String {
-    message.replace(&format!("`{} ", crate::generate::BIN_NAME), &format!("`{program} "))
 }
 
 impl fmt::Display for CliError {
@@ -188,19 +179,4 @@ fn one_line(err: &clap::Error) -> String {
         line.push_str(&format!(" (possible values: {})", valid.join(", ")));
     }
     line
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggested_commands_name_the_program_as_invoked() {
-        let message = "no address: run `flux-receiver expose`, or see `flux-receiver doctor r`";
-        assert_eq!(
-            as_invoked(message, "flux receiver"),
-            "no address: run `flux receiver expose`, or see `flux receiver doctor r`"
-        );
-        assert_eq!(as_invoked(message, "flux-receiver"), message);
-    }
 }
