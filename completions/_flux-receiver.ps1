@@ -3,8 +3,9 @@
 # `flux receiver …`, so both complete the same things. Directives are
 # honoured as in Cobra's own PowerShell script.
 #
-# Install: add `flux-receiver completion powershell | Out-String | Invoke-Expression`
-# to your $PROFILE.
+# Install (the lines `flux-receiver completion --help` shows):
+#   New-Item -ItemType Directory -Force (Split-Path $PROFILE) | Out-Null
+#   Add-Content $PROFILE 'flux-receiver completion powershell | Out-String | iex'
 
 Register-ArgumentCompleter -Native -CommandName 'flux-receiver' -ScriptBlock {
     param($wordToComplete, $commandAst, $cursorPosition)

@@ -5,8 +5,8 @@
 # flags, receiver types, events for the chosen type, resource kinds and the
 # names of receivers, namespaces and objects in the cluster.
 #
-# Install: source this file, or copy it to
-# ~/.local/share/bash-completion/completions/flux-receiver
+# Install (the lines `flux-receiver completion --help` shows):
+#   echo 'source <(flux-receiver completion bash)' >> ~/.bashrc
 
 __flux_receiver_complete() {
     local cur words cword

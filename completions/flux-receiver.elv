@@ -2,7 +2,9 @@
 # `flux-receiver __complete`, the protocol flux itself uses for
 # `flux receiver …`, so both complete the same things.
 #
-# Install: eval (flux-receiver completion elvish | slurp)
+# Install (the lines `flux-receiver completion --help` shows):
+#   mkdir -p ~/.config/elvish
+#   echo 'eval (flux-receiver completion elvish|slurp)' >> ~/.config/elvish/rc.elv
 
 use str
 use math

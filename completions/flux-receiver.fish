@@ -2,7 +2,9 @@
 # `flux-receiver __complete`, the protocol flux itself uses for
 # `flux receiver …`, so both complete the same things.
 #
-# Install: copy to ~/.config/fish/completions/flux-receiver.fish
+# Install (the lines `flux-receiver completion --help` shows):
+#   mkdir -p ~/.config/fish/completions
+#   flux-receiver completion fish > ~/.config/fish/completions/flux-receiver.fish
 
 function __flux_receiver_complete
     set -l tokens (commandline -opc)

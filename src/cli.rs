@@ -95,19 +95,15 @@ impl GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create or update a Receiver (or print it with --export)
-    #[command(after_help = CREATE_EXAMPLES)]
     Create(CreateArgs),
     /// Create or update a webhook token Secret (or print it with --export)
-    #[command(after_help = SECRET_EXAMPLES)]
     Secret(SecretArgs),
     /// Print a Receiver's hook URL (or path) from the cluster, or offline from a token
-    #[command(after_help = URL_EXAMPLES)]
     Url(UrlArgs),
     /// Expose the notification-controller's webhook port as a Service
-    #[command(after_help = EXPOSE_EXAMPLES)]
     Expose(ExposeArgs),
     /// List Receivers with their full, pasteable hook URLs
-    #[command(visible_alias = "ls", after_help = LIST_EXAMPLES)]
+    #[command(visible_alias = "ls")]
     List(ListArgs),
     /// Show one Receiver in detail (without a name: the same as list)
     Get(GetArgs),
@@ -122,50 +118,16 @@ pub enum Command {
     /// Print Receivers in flux's export format
     Export(ExportArgs),
     /// Send a sample webhook to a Receiver, signed as its provider signs it
-    #[command(after_help = TRIGGER_EXAMPLES)]
     Trigger(TriggerArgs),
     /// The whole setup in one command: token Secret, Receiver, Service, and what to paste into the provider
-    #[command(after_help = SETUP_EXAMPLES)]
     Setup(SetupArgs),
     /// Replace a Receiver's token and wait until the new hook URL is served
     Rotate(RotateArgs),
     /// Check every link from the provider to the Receiver and say how to fix what is broken
     Doctor(DoctorArgs),
     /// Print a shell completion script
-    #[command(after_help = COMPLETION_EXAMPLES)]
     Completion(CompletionArgs),
 }
-
-const SETUP_EXAMPLES: &str = "\
-Examples:
-  # Interactive on a terminal: asks for what is missing
-  flux-receiver setup github-receiver
-
-  # Fully flag-driven, for CI
-  flux-receiver setup github-receiver --type github --resource GitRepository/my-nginx --yes
-
-  # Everything as one multi-document manifest
-  flux-receiver setup github-receiver --type github --resource GitRepository/my-nginx --export";
-
-const TRIGGER_EXAMPLES: &str = "\
-Examples:
-  # A signed GitHub ping to the Receiver, everything read from the cluster
-  flux-receiver trigger github-receiver
-
-  # A push, without a cluster: type, token and URL given
-  flux-receiver trigger github-receiver --type github --event push --token-file token.txt \\
-    --url https://flux.example.com/hook/106120121d366c2f67e93200f6c1dbe938235eb588daa5e8c0516d3a77ac1dee";
-
-const LIST_EXAMPLES: &str = "\
-Examples:
-  # Every Receiver in every namespace, with the URL to paste into the provider
-  flux-receiver list -A
-
-  # flux get receivers, as flux prints it
-  flux-receiver list -o status
-
-  # Several clusters at once
-  flux-receiver list -A --context prod-eu --context prod-us";
 
 /// Output formats of `list`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -435,50 +397,6 @@ pub struct ExportArgs {
     #[arg(long)]
     pub all: bool,
 }
-
-const CREATE_EXAMPLES: &str = "\
-Examples:
-  # The seed guide's GitHub receiver, printed for a GitOps repository
-  flux-receiver create github-receiver --type github --event ping,push \\
-    --secret-ref webhook-token --resource GitRepository/my-nginx --export
-
-  # Trigger objects in another namespace, and only for tag pushes
-  flux-receiver create gitlab-receiver --type gitlab --event 'Tag Push Hook' \\
-    --secret-ref gitlab-token --resource GitRepository/app.apps --resource Kustomization/app.apps";
-
-const SECRET_EXAMPLES: &str = "\
-Examples:
-  # A GitHub token Secret with a generated token and the hook URL annotation
-  flux-receiver secret github-receiver --type github --hostname flux.example.com --export
-
-  # A gcr Secret; the audience defaults to the webhook URL
-  flux-receiver secret gcr-receiver --type gcr --hostname flux.example.com \\
-    --email-claim sa@project.iam.gserviceaccount.com --export";
-
-const URL_EXAMPLES: &str = "\
-Examples:
-  # The URL github-receiver is served at, read from the cluster
-  flux-receiver url github-receiver
-
-  # The path a token yields, offline (no cluster needed)
-  flux-receiver url github-receiver --token-file token.txt
-
-  # The full URL to paste into the provider
-  flux-receiver url github-receiver --token-file token.txt --hostname flux.example.com";
-
-const EXPOSE_EXAMPLES: &str = "\
-Examples:
-  # The seed guide's LoadBalancer Service, as a manifest
-  flux-receiver expose --export
-
-  # A NodePort Service named webhook on port 8080
-  flux-receiver expose --name webhook --type NodePort --port 8080 --export";
-
-const COMPLETION_EXAMPLES: &str = "\
-Examples:
-  flux-receiver completion bash > /etc/bash_completion.d/flux-receiver
-  flux-receiver completion zsh > \"${fpath[1]}/_flux-receiver\"
-  flux-receiver completion fish > ~/.config/fish/completions/flux-receiver.fish";
 
 /// `create NAME`: a Receiver.
 #[derive(Debug, Clone, Args)]

@@ -15,6 +15,21 @@ pub const EXIT_FAILURE: u8 = 1;
 /// Exit code for invalid usage.
 pub const EXIT_USAGE: u8 = 2;
 
+/// Every exit code and what it means, for the man pages' EXIT STATUS (the
+/// README's table says the same; `tests/man.rs` compares them).
+pub const EXIT_STATUSES: [(u8, &str); 3] = [
+    (0, "success"),
+    (
+        EXIT_FAILURE,
+        "the command was valid but the work failed: no kubeconfig, server unreachable, Flux not installed, \
+         forbidden, namespace missing, Receiver not ready, timed out, token would change without --force",
+    ),
+    (
+        EXIT_USAGE,
+        "usage error: unknown flag, bad value, missing or conflicting flags",
+    ),
+];
+
 /// A command's failure.
 #[derive(Debug)]
 pub enum CliError {
@@ -49,21 +64,12 @@ impl CliError {
 
     /// Prints the error on stderr and returns the exit code.
     pub fn report(&self) -> ExitCode {
-        eprintln!(
-            "error: {}",
-            as_invoked(&self.to_string(), crate::plugin::display_name())
-        );
+        eprintln!("error: {self}");
         ExitCode::from(match self {
             CliError::Usage(_) => EXIT_USAGE,
             CliError::Failure(_) => EXIT_FAILURE,
         })
     }
-}
-
-/// `message` with the commands it suggests (`` `flux-receiver expose` ``)
-/// spelled the way the user runs us: `flux receiver expose` under flux.
-fn as_invoked(message: &str, program: &str) -> String {
-    message.replace(&format!("`{} ", crate::generate::BIN_NAME), &format!("`{program} "))
 }
 
 impl fmt::Display for CliError {
@@ -96,14 +102,37 @@ pub type CliResult<T = ()> = Result<T, CliError>;
 /// block that buries the point in a CI log).
 pub fn report_clap_error(err: clap::Error) -> ExitCode {
     match err.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = err.print();
+        ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            print_help(&err);
             return ExitCode::from(if err.use_stderr() { EXIT_USAGE } else { 0 });
+        }
+        ErrorKind::DisplayVersion => {
+            let _ = err.print();
+            return ExitCode::SUCCESS;
         }
         _ => {}
     }
     eprintln!("{}", one_line(&err));
     ExitCode::from(EXIT_USAGE)
+}
+
+/// Prints help as clap rendered it, with the examples filled in verbatim
+/// (see [`crate::examples`]) and styled as clap styles it: colours only on
+/// a terminal, and never with `NO_COLOR`.
+fn print_help(err: &clap::Error) {
+    use std::io::Write;
+    let header = clap::builder::Styles::default().get_header().to_owned();
+    let help = crate::examples::expand(
+        &err.render().ansi().to_string(),
+        crate::plugin::display_name(),
+        |text| format!("{header}{text}{header:#}"),
+    );
+    // A closed pipe (`--help | head`) is not worth a panic.
+    let _ = if err.use_stderr() {
+        write!(anstream::stderr(), "{help}")
+    } else {
+        write!(anstream::stdout(), "{help}")
+    };
 }
 
 /// Flags whose values are secrets: an error about them names the flag and
@@ -162,19 +191,4 @@ fn one_line(err: &clap::Error) -> String {
         line.push_str(&format!(" (possible values: {})", valid.join(", ")));
     }
     line
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggested_commands_name_the_program_as_invoked() {
-        let message = "no address: run `flux-receiver expose`, or see `flux-receiver doctor r`";
-        assert_eq!(
-            as_invoked(message, "flux receiver"),
-            "no address: run `flux receiver expose`, or see `flux receiver doctor r`"
-        );
-        assert_eq!(as_invoked(message, "flux-receiver"), message);
-    }
 }

@@ -7,10 +7,7 @@
 //! `tests/generated.rs`; regenerate them with
 //! `FLUX_RECEIVER_BLESS=1 cargo test --test generated`.
 
-use clap::CommandFactory;
 use clap_complete::Shell;
-
-use crate::cli::Cli;
 
 /// The program name completions and man pages are written for.
 pub const BIN_NAME: &str = "flux-receiver";
@@ -36,28 +33,8 @@ pub fn completion_file_name(shell: Shell) -> String {
 /// Every shell completions are generated for.
 pub const SHELLS: [Shell; 5] = [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish];
 
-/// Man pages: `(file name, roff)` for the tool and each visible subcommand.
+/// Man pages: `(file name, roff)` for the tool and each visible subcommand
+/// (see [`crate::manpage`]).
 pub fn man_pages() -> Vec<(String, Vec<u8>)> {
-    let mut command = Cli::command();
-    command.build();
-    let mut pages = vec![(format!("{BIN_NAME}.1"), render_man(command.clone()))];
-    for sub in command
-        .get_subcommands()
-        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
-    {
-        let name = format!("{BIN_NAME}-{}", sub.get_name());
-        pages.push((
-            format!("{name}.1"),
-            render_man(sub.clone().name(name.clone()).bin_name(name)),
-        ));
-    }
-    pages
-}
-
-fn render_man(command: clap::Command) -> Vec<u8> {
-    let mut roff = Vec::new();
-    clap_mangen::Man::new(command)
-        .render(&mut roff)
-        .expect("writing to a Vec cannot fail");
-    roff
+    crate::manpage::pages()
 }

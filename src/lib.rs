@@ -9,9 +9,11 @@ pub mod cluster;
 pub mod commands;
 pub mod complete;
 pub mod error;
+pub mod examples;
 pub mod generate;
 pub mod http;
 pub mod input;
+pub mod manpage;
 pub mod output;
 pub mod plugin;
 pub mod progress;
@@ -32,7 +34,7 @@ pub fn main() -> ExitCode {
         Some(complete::COMPLETE_NO_DESC) => return complete::run(&args[2..], false),
         _ => {}
     }
-    let command = cli::Cli::command().bin_name(plugin::display_name());
+    let command = examples::attach(cli::Cli::command()).bin_name(plugin::display_name());
     let cli = match command
         .try_get_matches_from(args)
         .and_then(|m| cli::Cli::from_arg_matches(&m))

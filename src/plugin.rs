@@ -11,18 +11,26 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::generate::BIN_NAME;
 
-/// The name to show in help, usage and errors: `flux receiver` when run
-/// by flux, `flux-receiver` otherwise.
+/// The name the user runs us by: `flux receiver` when run by flux,
+/// `flux-receiver` otherwise. Every command we suggest (help and its
+/// examples, usage, hints in errors and warnings, doctor's fixes, next
+/// steps) is spelled with it, so that what users read is what they can
+/// type; `tests/plugin.rs` checks that no suggestion in `src/` spells it
+/// out instead.
 pub fn display_name() -> &'static str {
-    let argv0 = std::env::args_os().next().unwrap_or_default();
-    if invoked_from_plugin_dir(Path::new(&argv0), plugin_dir().as_deref()) {
-        "flux receiver"
-    } else {
-        BIN_NAME
-    }
+    static NAME: OnceLock<&'static str> = OnceLock::new();
+    NAME.get_or_init(|| {
+        let argv0 = std::env::args_os().next().unwrap_or_default();
+        if invoked_from_plugin_dir(Path::new(&argv0), plugin_dir().as_deref()) {
+            "flux receiver"
+        } else {
+            BIN_NAME
+        }
+    })
 }
 
 /// flux's plugin directory: `$FLUXCD_PLUGINS` when set and not empty,

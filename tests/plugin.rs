@@ -144,3 +144,159 @@ fn the_plugin_manifest_describes_this_binary() {
     assert!(manifest.contains("bin: flux-receiver"));
     assert!(manifest.contains(&format!("version: {}", env!("CARGO_PKG_VERSION"))));
 }
+
+/// Every place in `text` where `flux-receiver` is followed by one of its
+/// subcommands: a command spelled out for the user to run.
+fn spelled_out_commands(text: &str) -> Vec<String> {
+    use clap::CommandFactory;
+    let command = flux_receiver::cli::Cli::command();
+    let subcommands: Vec<&str> = command.get_subcommands().map(|sub| sub.get_name()).collect();
+    text.match_indices("flux-receiver ")
+        .filter_map(|(at, found)| {
+            let rest = &text[at + found.len()..];
+            let word: String = rest.chars().take_while(|c| c.is_ascii_lowercase()).collect();
+            subcommands
+                .contains(&word.as_str())
+                .then(|| format!("flux-receiver {word}"))
+        })
+        .collect()
+}
+
+/// Every suggestion the program makes spells its name with
+/// `plugin::display_name`, never as a literal: scanned in the source, code
+/// lines only (comments are for readers of the code). The examples are the
+/// exception: they are written as `flux-receiver …` and renamed when help
+/// is printed (`examples::as_invoked`), and the completion scripts are not
+/// messages.
+#[test]
+fn no_suggestion_in_the_source_spells_the_name_out() {
+    fn walk(dir: &Path, found: &mut Vec<String>, files: &mut usize) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found, files);
+            } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("src/examples.rs") {
+                *files += 1;
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (number, line) in text.lines().enumerate() {
+                    if line.trim_start().starts_with("//") {
+                        continue;
+                    }
+                    for command in spelled_out_commands(line) {
+                        found.push(format!("{}:{}: {command}", path.display(), number + 1));
+                    }
+                }
+            }
+        }
+    }
+    let (mut found, mut files) = (Vec::new(), 0);
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+        &mut files,
+    );
+    assert!(files > 30, "{files} files scanned");
+    assert!(
+        found.is_empty(),
+        "spelled out instead of plugin::display_name():\n{}",
+        found.join("\n")
+    );
+    // The scan sees what it looks for.
+    assert_eq!(
+        spelled_out_commands(r#""fix: `flux-receiver resume {name}`, see flux-receiver.fish""#),
+        ["flux-receiver resume"]
+    );
+}
+
+/// `flux receiver ARGS` through the stand-in flux, against `kubeconfig`.
+fn via_flux(dir: &Path, plugins: &Path, kubeconfig: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(dir.join("flux"))
+        .arg("receiver")
+        .args(args)
+        .env("FLUXCD_PLUGINS", plugins)
+        .env("KUBECONFIG", kubeconfig)
+        .env("HOME", common::empty_home())
+        .env("NO_COLOR", "1")
+        .env_remove("FLUX_SYSTEM_NAMESPACE")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn every_suggested_command_says_flux_receiver_when_run_by_flux() {
+    let (dir, plugins) = fake_flux();
+    let env = common::EmulatedCluster::start(kube_emulator::Options::default());
+    let run = |args: &[&str]| {
+        let output = via_flux(dir.path(), &plugins, &env.kubeconfig, args);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(spelled_out_commands(&text), Vec::<String>::new(), "{args:?}:\n{text}");
+        (output.status.code(), text)
+    };
+    // Nothing exposes the webhook, and the Receiver's Secret is missing.
+    let (code, created) = run(&[
+        "create",
+        "broken",
+        "--type",
+        "github",
+        "--secret-ref",
+        "missing",
+        "--resource",
+        "GitRepository/nothing",
+        "--no-wait",
+    ]);
+    assert_eq!(code, Some(0), "{created}");
+    assert_eq!(run(&["secret", "token", "--type", "github"]).0, Some(0));
+    let (code, created) = run(&[
+        "create",
+        "unexposed",
+        "--type",
+        "github",
+        "--secret-ref",
+        "token",
+        "--resource",
+        "GitRepository/nothing",
+    ]);
+    assert_eq!(code, Some(0), "{created}");
+    assert!(
+        created.contains("run `flux receiver expose`, or pass --hostname"),
+        "{created}"
+    );
+    let (_, listed) = run(&["list"]);
+    assert!(
+        listed.contains("create it with `flux receiver secret missing --type github -n flux-system`"),
+        "{listed}"
+    );
+    assert!(listed.contains("run `flux receiver expose`"), "{listed}");
+    let (code, doctor) = run(&["doctor"]);
+    assert_eq!(code, Some(1), "{doctor}");
+    assert!(
+        doctor.contains("`flux receiver expose` (LoadBalancer or NodePort)"),
+        "{doctor}"
+    );
+    assert!(
+        doctor.contains("flux receiver secret missing -n flux-system --type github"),
+        "{doctor}"
+    );
+    let (code, triggered) = run(&["trigger", "unexposed", "--retries", "0"]);
+    assert_eq!(code, Some(1), "{triggered}");
+    assert!(
+        triggered.contains("expose it with `flux receiver expose`"),
+        "{triggered}"
+    );
+    let (code, refused) = run(&["setup", "r", "--type", "gcr", "--resource", "GitRepository/x", "--yes"]);
+    assert_eq!(code, Some(2), "{refused}");
+    assert!(
+        refused.contains("use `flux receiver secret --type gcr` and `flux receiver create`"),
+        "{refused}"
+    );
+    // Help's examples too.
+    let (_, help) = run(&["create", "--help"]);
+    assert!(
+        help.contains("\n  flux receiver create github-receiver --type github"),
+        "{help}"
+    );
+}

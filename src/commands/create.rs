@@ -151,9 +151,10 @@ fn print_ready(namespace: &str, name: &str, path: &str, base: Option<&WebhookBas
             text.push_str(&format!("  webhook URL:  {}\n", webhook_url(&base.url, path)));
             text.push_str(&format!("                (address from {})\n", base.source));
         }
-        None => progress::note(
-            "no external address known: run `flux-receiver expose`, or pass --hostname, to get the full URL",
-        ),
+        None => progress::note(&format!(
+            "no external address known: run `{} expose`, or pass --hostname, to get the full URL",
+            crate::plugin::display_name()
+        )),
     }
     output::print(&text)
 }

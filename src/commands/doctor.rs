@@ -15,6 +15,7 @@ use crate::cluster::error::Action;
 use crate::cluster::{Cluster, flux_objects};
 use crate::commands::{block_on, secret::token_of};
 use crate::error::{CliError, CliResult};
+use crate::plugin::display_name;
 use crate::{http, output};
 
 /// One checked link.
@@ -157,10 +158,10 @@ async fn check_exposure(
             report.add(
                 Verdict::Fail,
                 "no external address reaches the webhook port 9292",
-                Some(
-                    "`flux-receiver expose` (LoadBalancer or NodePort), or an Ingress to the webhook-receiver Service"
-                        .into(),
-                ),
+                Some(format!(
+                    "`{} expose` (LoadBalancer or NodePort), or an Ingress to the webhook-receiver Service",
+                    display_name()
+                )),
             );
             None
         }
@@ -199,7 +200,7 @@ async fn check_receivers(
         report.add(
             Verdict::Warn,
             format!("no Receivers in namespace '{namespace}'"),
-            Some("`flux-receiver setup NAME`".into()),
+            Some(format!("`{} setup NAME`", display_name())),
         );
     }
     for receiver in &receivers {
@@ -217,6 +218,7 @@ async fn check_receiver(
     report: &mut Report,
 ) -> CliResult {
     let name = receiver.name_any();
+    let bin = display_name();
     report
         .lines
         .push(format!("Receiver {namespace}/{name} ({})", receiver.spec.type_));
@@ -231,7 +233,7 @@ async fn check_receiver(
                 Verdict::Fail,
                 format!("  Secret '{}' does not exist", secret_ref.name),
                 Some(format!(
-                    "flux-receiver secret {} -n {namespace} --type {}",
+                    "{bin} secret {} -n {namespace} --type {}",
                     secret_ref.name, receiver.spec.type_
                 )),
             ),
@@ -258,7 +260,7 @@ async fn check_receiver(
                         Verdict::Fail,
                         format!("  Secret '{}' lacks {}", secret_ref.name, missing.join(", ")),
                         Some(format!(
-                            "flux-receiver secret {} -n {namespace} --type {} --force",
+                            "{bin} secret {} -n {namespace} --type {} --force",
                             secret_ref.name, receiver.spec.type_
                         )),
                     );
@@ -273,7 +275,7 @@ async fn check_receiver(
         report.add(
             Verdict::Fail,
             "  suspended: its webhook answers 503",
-            Some(format!("flux-receiver resume {name} -n {namespace}")),
+            Some(format!("{bin} resume {name} -n {namespace}")),
         );
     }
     let served = receiver
@@ -287,13 +289,13 @@ async fn check_receiver(
             Verdict::Fail,
             format!("  not Ready: {reason}: {message}"),
             Some(format!(
-                "fix the cause above, then `flux-receiver reconcile {name} -n {namespace}`"
+                "fix the cause above, then `{bin} reconcile {name} -n {namespace}`"
             )),
         ),
         Readiness::Pending => report.add(
             Verdict::Fail,
             "  the controller has not reported on its current generation",
-            Some(format!("flux-receiver reconcile {name} -n {namespace}")),
+            Some(format!("{bin} reconcile {name} -n {namespace}")),
         ),
     }
     if let (Some(token), Some(served)) = (&token, &served) {
@@ -309,7 +311,7 @@ async fn check_receiver(
                 Verdict::Fail,
                 format!("  serves {served}, but the token now yields {expected} (rotated, not reconciled)"),
                 Some(format!(
-                    "flux-receiver reconcile {name} -n {namespace}, then update the provider's webhook URL"
+                    "{bin} reconcile {name} -n {namespace}, then update the provider's webhook URL"
                 )),
             );
         }
@@ -324,7 +326,7 @@ async fn check_receiver(
                     Verdict::Fail,
                     format!("  event '{event}' is never sent by {provider}; did you mean '{meant}'?"),
                     Some(format!(
-                        "replace '{event}' with '{meant}' in spec.events: re-run `flux-receiver create {name}` with \
+                        "replace '{event}' with '{meant}' in spec.events: re-run `{bin} create {name}` with \
                          --event {meant}, or `kubectl -n {namespace} edit receiver {name}`"
                     )),
                 );
@@ -386,7 +388,7 @@ async fn check_receiver(
                                 Verdict::Fail,
                                 format!("  a signed test event to {url} failed: {last}"),
                                 Some(format!(
-                                    "check that {url} is reachable from here, then `flux-receiver trigger {name} -n {namespace} --verbose`"
+                                    "check that {url} is reachable from here, then `{bin} trigger {name} -n {namespace} --verbose`"
                                 )),
                             ),
                         }
@@ -435,8 +437,9 @@ async fn check_resource(
                 "  resource {shown} has no apiVersion, which the controller cannot default for {kind}: every webhook answers 500"
             ),
             Some(format!(
-                "add `apiVersion: {}` to the resource (`flux-receiver create` in the cluster writes it)",
-                kind.api_version()
+                "add `apiVersion: {}` to the resource (`{} create` in the cluster writes it)",
+                kind.api_version(),
+                display_name()
             )),
         );
     }
@@ -445,7 +448,10 @@ async fn check_resource(
             report.add(
                 Verdict::Fail,
                 format!("  resource {shown} has no matchLabels, which '*' needs: every webhook answers 500"),
-                Some("add matchLabels to the resource (`flux-receiver create … --match-label KEY=VALUE`)".into()),
+                Some(format!(
+                    "add matchLabels to the resource (`{} create … --match-label KEY=VALUE`)",
+                    display_name()
+                )),
             );
         } else {
             report.add(Verdict::Pass, format!("  resource {shown}: selected by labels"), None);

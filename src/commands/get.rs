@@ -129,7 +129,10 @@ async fn detail(global: &GlobalArgs, args: &GetArgs, name: &str) -> CliResult {
             )),
             None => lines.push((
                 "Webhook URL",
-                "unknown: no exposed address (see `flux-receiver expose`)".into(),
+                format!(
+                    "unknown: no exposed address (see `{} expose`)",
+                    crate::plugin::display_name()
+                ),
             )),
         }
         if let Some(expected) = expected_path.filter(|expected| expected != path) {

@@ -93,7 +93,8 @@ pub fn reconcile(global: &GlobalArgs, args: &NameArgs) -> CliResult {
         if current.spec.is_suspended() {
             return Err(CliError::failure(format!(
                 "Receiver {namespace}/{name} is suspended, so it will not reconcile; resume it first \
-                 (`flux-receiver resume {name} -n {namespace}`)"
+                 (`{bin} resume {name} -n {namespace}`)",
+                bin = crate::plugin::display_name()
             )));
         }
         let (patched, requested_at) = request_reconcile(&cluster, &api, namespace, name).await?;

@@ -113,10 +113,11 @@ pub fn run_for(global: &GlobalArgs, args: &ListArgs, name: Option<&str>) -> CliR
     }
     explain_problems(&rows);
     if missing_address && args.hostname.is_none() && matches!(args.output, OutputFormat::Table | OutputFormat::Wide) {
-        progress::note(
-            "no webhook address found for some Receivers, so only their paths are shown: run `flux-receiver expose`, \
+        progress::note(&format!(
+            "no webhook address found for some Receivers, so only their paths are shown: run `{} expose`, \
              pass --hostname, or annotate the token Secret with notification.toolkit.fluxcd.io/webhook",
-        );
+            crate::plugin::display_name()
+        ));
     }
     Ok(())
 }
@@ -243,15 +244,11 @@ fn cell(row: &ReceiverRow, header: &str) -> String {
 /// Explains each flagged row below the table (on stderr, so the table
 /// itself stays parseable).
 fn explain_problems(rows: &[ReceiverRow]) {
+    let bin = crate::plugin::display_name();
     for row in rows {
         let Some(problem) = &row.problem else { continue };
         let who = format!("{}/{}", row.namespace, row.name);
-        let create_secret = |secret: &str| {
-            format!(
-                "`flux-receiver secret {secret} --type {} -n {}`",
-                row.type_, row.namespace
-            )
-        };
+        let create_secret = |secret: &str| format!("`{bin} secret {secret} --type {} -n {}`", row.type_, row.namespace);
         let text = match problem {
             Problem::SecretMissing { secret } => format!(
                 "{who}: Secret '{secret}' does not exist, so the Receiver has no hook; create it with {}",
@@ -265,14 +262,11 @@ fn explain_problems(rows: &[ReceiverRow]) {
                 // A suspended Receiver is not reconciled until it is resumed.
                 let apply_now = if row.suspended {
                     format!(
-                        "it is suspended: `flux-receiver resume {} -n {}` applies it",
+                        "it is suspended: `{bin} resume {} -n {}` applies it",
                         row.name, row.namespace
                     )
                 } else {
-                    format!(
-                        "`flux-receiver reconcile {} -n {}` applies it now",
-                        row.name, row.namespace
-                    )
+                    format!("`{bin} reconcile {} -n {}` applies it now", row.name, row.namespace)
                 };
                 format!(
                     "{who}: the controller still serves {served}, but the Secret's token now yields {expected}; \

@@ -60,7 +60,8 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
         .await?
         .ok_or_else(|| {
             CliError::failure(format!(
-                "Secret {namespace}/{secret_name} not found: create it with `flux-receiver secret`"
+                "Secret {namespace}/{secret_name} not found: create it with `{bin} secret`",
+                bin = crate::plugin::display_name()
             ))
         })?;
     let old_token = token_of(&secret);
@@ -188,13 +189,15 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
         PickUp::Suspended => {
             return Err(CliError::failure(format!(
                 "the token was replaced, but Receiver {namespace}/{name} is suspended and serves the old path \
-                 until resumed (`flux-receiver resume {name} -n {namespace}`)"
+                 until resumed (`{bin} resume {name} -n {namespace}`)",
+                bin = crate::plugin::display_name()
             )));
         }
         PickUp::TimedOut => {
             return Err(CliError::failure(format!(
-                "the token was replaced, but the controller did not serve {new_path} within {}; check `flux-receiver doctor {name}`",
-                receiver::GoDuration(cluster.timeout())
+                "the token was replaced, but the controller did not serve {new_path} within {}; check `{bin} doctor {name}`",
+                receiver::GoDuration(cluster.timeout()),
+                bin = crate::plugin::display_name()
             )));
         }
         PickUp::Deleted => return Err(CliError::failure("the Receiver was deleted while waiting")),
@@ -217,7 +220,8 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
                 "Receiver {namespace}/{other} (same Secret) is suspended: it serves the new path once resumed"
             )),
             PickUp::TimedOut => progress::warn(&format!(
-                "Receiver {namespace}/{other} (same Secret) did not serve its new path in time; check `flux-receiver doctor {other}`"
+                "Receiver {namespace}/{other} (same Secret) did not serve its new path in time; check `{bin} doctor {other}`",
+                bin = crate::plugin::display_name()
             )),
             PickUp::Deleted => {}
         }

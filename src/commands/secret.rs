@@ -111,7 +111,8 @@ async fn pick_up(cluster: &Cluster, options: &SecretOptions) -> CliResult {
                 "Receiver {namespace}/{user} is suspended: it serves the new path once resumed"
             )),
             PickUp::TimedOut => progress::warn(&format!(
-                "Receiver {namespace}/{user} did not serve the new path in time; check `flux-receiver doctor {user} -n {namespace}`"
+                "Receiver {namespace}/{user} did not serve the new path in time; check `{bin} doctor {user} -n {namespace}`",
+                bin = crate::plugin::display_name()
             )),
             PickUp::Deleted => {}
         }

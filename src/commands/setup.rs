@@ -168,10 +168,11 @@ fn plan(args: &SetupArgs, interactive: bool) -> CliResult<Plan> {
     };
     // Refused before any other question: nothing asked in vain.
     if provider == ProviderType::Gcr {
-        return Err(CliError::usage(
+        return Err(CliError::usage(format!(
             "invalid value 'gcr' for '--type <TYPE>': setup does not handle gcr (its Secret needs --email-claim); \
-             use `flux-receiver secret --type gcr` and `flux-receiver create`",
-        ));
+             use `{bin} secret --type gcr` and `{bin} create`",
+            bin = crate::plugin::display_name()
+        )));
     }
     let resources = if !args.resources.is_empty() {
         args.resources.clone()
@@ -433,7 +434,10 @@ fn print_instructions(
     };
     let url = match base {
         Some(base) => webhook_url(&base.url, path),
-        None => format!("<address>{path}   (no address yet: `flux-receiver expose` or --hostname)"),
+        None => format!(
+            "<address>{path}   (no address yet: `{} expose` or --hostname)",
+            crate::plugin::display_name()
+        ),
     };
     let mut rows = vec![("Payload URL", url), ("Content type", "application/json".to_string())];
     if !secret_label.is_empty()

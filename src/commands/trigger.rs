@@ -148,7 +148,8 @@ async fn resolve(global: &GlobalArgs, args: &TriggerArgs, token: Option<String>)
             .await;
             let base = base.ok_or_else(|| {
                 CliError::failure(format!(
-                    "no address is known for the hook {path}: pass --url or --hostname, or expose it with `flux-receiver expose`"
+                    "no address is known for the hook {path}: pass --url or --hostname, or expose it with `{} expose`",
+                    crate::plugin::display_name()
                 ))
             })?;
             webhook_url(&base.url, &path)

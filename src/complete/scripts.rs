@@ -3,7 +3,9 @@
 //!
 //! The files in `scripts/` are the one source; they name the directive bits
 //! as `@NO_SPACE@` and so on, filled in here from [`super::directive`] so
-//! that the scripts and the engine cannot disagree on a bit. What
+//! that the scripts and the engine cannot disagree on a bit, and their
+//! install lines as `@INSTALL@`, filled in from the very lines
+//! `completion --help` shows ([`crate::examples::completion_install`]). What
 //! `flux-receiver completion SHELL` prints is committed in `completions/`.
 
 use clap_complete::Shell;
@@ -25,6 +27,12 @@ pub fn script(shell: Shell) -> String {
         Shell::Elvish => ELVISH,
         _ => BASH,
     };
+    let install: String = crate::examples::completion_install(shell)
+        .iter()
+        .map(|line| format!("#   {line}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let template = template.replace("@INSTALL@", &install);
     [
         ("@ERROR@", directive::ERROR),
         ("@NO_SPACE@", directive::NO_SPACE),
@@ -32,9 +40,7 @@ pub fn script(shell: Shell) -> String {
         ("@KEEP_ORDER@", directive::KEEP_ORDER),
     ]
     .iter()
-    .fold(template.to_string(), |text, (name, bit)| {
-        text.replace(name, &bit.to_string())
-    })
+    .fold(template, |text, (name, bit)| text.replace(name, &bit.to_string()))
 }
 
 #[cfg(test)]

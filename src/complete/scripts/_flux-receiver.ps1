@@ -3,8 +3,8 @@
 # `flux receiver …`, so both complete the same things. Directives are
 # honoured as in Cobra's own PowerShell script.
 #
-# Install: add `flux-receiver completion powershell | Out-String | Invoke-Expression`
-# to your $PROFILE.
+# Install (the lines `flux-receiver completion --help` shows):
+@INSTALL@
 
 Register-ArgumentCompleter -Native -CommandName 'flux-receiver' -ScriptBlock {
     param($wordToComplete, $commandAst, $cursorPosition)

@@ -2,7 +2,8 @@
 # `flux-receiver __complete`, the protocol flux itself uses for
 # `flux receiver …`, so both complete the same things.
 #
-# Install: eval (flux-receiver completion elvish | slurp)
+# Install (the lines `flux-receiver completion --help` shows):
+@INSTALL@
 
 use str
 use math

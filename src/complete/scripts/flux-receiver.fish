@@ -2,7 +2,8 @@
 # `flux-receiver __complete`, the protocol flux itself uses for
 # `flux receiver …`, so both complete the same things.
 #
-# Install: copy to ~/.config/fish/completions/flux-receiver.fish
+# Install (the lines `flux-receiver completion --help` shows):
+@INSTALL@
 
 function __flux_receiver_complete
     set -l tokens (commandline -opc)
