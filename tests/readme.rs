@@ -164,11 +164,7 @@ impl Session {
             .nth(2)
             .expect("the binary is in <target>/debug")
             .to_path_buf();
-        std::fs::write(
-            &state,
-            format!("export KUBECONFIG='{}'\n", kubeconfig.display()),
-        )
-        .unwrap();
+        std::fs::write(&state, format!("export KUBECONFIG='{}'\n", kubeconfig.display())).unwrap();
         Session {
             clone,
             scratch,
@@ -283,7 +279,10 @@ fn every_command_in_the_readme_works_as_written() {
             _ => {}
         }
     }
-    assert!(ran >= 10, "only {ran} README commands ran: is the README's format what this test reads?");
+    assert!(
+        ran >= 10,
+        "only {ran} README commands ran: is the README's format what this test reads?"
+    );
     assert_eq!(
         git_status(&session.clone),
         before,
@@ -308,7 +307,10 @@ fn the_matcher_takes_ellipses_for_any_text_and_nothing_else() {
     assert!(!matches(&expected(&["a /hook/…"]), &["b /hook/123"]));
     assert!(matches(&expected(&["x…y…z"]), &["x1y2z"]));
     assert!(!matches(&expected(&["x…y…z"]), &["x1y2"]));
-    assert!(matches(&expected(&["first", "…", "last"]), &["first", "1", "2", "last"]));
+    assert!(matches(
+        &expected(&["first", "…", "last"]),
+        &["first", "1", "2", "last"]
+    ));
     assert!(!matches(&expected(&["first", "…", "last"]), &["first", "1"]));
     assert!(!matches(&expected(&["only"]), &["only", "extra"]));
     assert!(matches(&expected(&["exact"]), &["exact"]));
