@@ -149,6 +149,12 @@ impl Emulator {
         self.state.requests.lock().unwrap().clone()
     }
 
+    /// The webhook requests received so far, in order (verb `webhook`;
+    /// status 0 where the connection was dropped).
+    pub fn webhook_requests(&self) -> Vec<RequestRecord> {
+        self.state.webhook_requests.lock().unwrap().clone()
+    }
+
     /// Forgets the requests served so far.
     pub fn reset_requests(&self) {
         self.state.requests.lock().unwrap().clear();
@@ -173,7 +179,8 @@ impl Emulator {
             .retain(|(v, r)| !(v == verb && r == resource));
     }
 
-    /// Makes the next `times` requests for `verb` on `resource` fail with `fault`.
+    /// Makes the next `times` requests for `verb` on `resource` (plural)
+    /// fail with `fault`; later ones are served as usual.
     pub fn inject_fault(&self, verb: &str, resource: &str, fault: Fault, times: usize) {
         self.state.faults.lock().unwrap().push(FaultRule {
             verb: verb.to_string(),
@@ -181,6 +188,18 @@ impl Emulator {
             fault,
             remaining: times,
         });
+    }
+
+    /// Makes the next `times` webhook requests fail with `fault` (then
+    /// they are served as usual): the controller or a proxy in front of it
+    /// answering 502, 503, 504, 500 or 429, a slow answer, or none.
+    ///
+    /// # Panics
+    /// For [`Fault::Conflict`] and [`Fault::CreatedMeanwhile`], which only API calls can get.
+    pub fn inject_webhook_fault(&self, fault: Fault, times: usize) {
+        assert!(fault.applies_to_webhooks(), "{fault:?} is for API calls only");
+        let (verb, resource) = state::WEBHOOK_FAULT;
+        self.inject_fault(verb, resource, fault, times);
     }
 
     /// An object, by apiVersion, plural, namespace and name.

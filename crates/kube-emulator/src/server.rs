@@ -267,6 +267,7 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Res
         );
         return Ok(finish(&state, record, error_response(&error)));
     }
+    let mut created_meanwhile = None;
     match state.take_fault(verb, target.resource.plural) {
         Some(Fault::InternalError) => return Ok(finish(&state, record, error_response(&ApiError::internal()))),
         Some(Fault::TooManyRequests { retry_after_secs }) => {
@@ -276,6 +277,15 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Res
                 error_response(&ApiError::too_many_requests(retry_after_secs)),
             ));
         }
+        Some(Fault::BadGateway) => return Ok(finish(&state, record, bad_gateway())),
+        Some(Fault::ServiceUnavailable) => {
+            return Ok(finish(
+                &state,
+                record,
+                error_response(&ApiError::service_unavailable()),
+            ));
+        }
+        Some(Fault::GatewayTimeout) => return Ok(finish(&state, record, error_response(&ApiError::timeout()))),
         Some(Fault::DropConnection) => {
             state.record(record);
             return Err(Dropped);
@@ -285,6 +295,7 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Res
             return Ok(finish(&state, record, error_response(&error)));
         }
         Some(Fault::Slow(delay)) => tokio::time::sleep(delay).await,
+        Some(Fault::CreatedMeanwhile(object)) => created_meanwhile = Some(*object),
         None => {}
     }
 
@@ -316,7 +327,44 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Res
         Ok(response) => response,
         Err(error) => error_response(&error),
     };
+    if let Some(object) = created_meanwhile {
+        create_as_another_writer(&state, object);
+    }
     Ok(finish(&state, record, response))
+}
+
+/// The field manager of the writer [`Fault::CreatedMeanwhile`] stands for.
+const ANOTHER_WRITER: &str = "another-writer";
+
+/// Creates `object` as someone other than the client would, through the
+/// same object semantics; if it exists already, that writer lost its race
+/// and nothing changes.
+fn create_as_another_writer(state: &State, object: Value) {
+    let api_version = object["apiVersion"].as_str().unwrap_or_default();
+    let kind = object["kind"].as_str().unwrap_or_default();
+    let resource = resources::by_kind(state.with_flux, api_version, kind)
+        .unwrap_or_else(|| panic!("CreatedMeanwhile: {api_version} {kind} is not served"));
+    let namespace = object["metadata"]["namespace"].as_str().map(str::to_string);
+    let _ = objects::create(
+        state,
+        resource,
+        namespace.as_deref(),
+        object,
+        objects::Writer::Manager(ANOTHER_WRITER),
+    );
+}
+
+/// A 502 as a proxy or load balancer writes it: HTML, not a `Status`.
+pub(crate) fn bad_gateway_page() -> &'static str {
+    "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>\n"
+}
+
+fn bad_gateway() -> Response<Body> {
+    Response::builder()
+        .status(StatusCode::BAD_GATEWAY)
+        .header("content-type", "text/html")
+        .body(full(bad_gateway_page()))
+        .expect("valid response")
 }
 
 fn finish(state: &State, mut record: RequestRecord, response: Response<Body>) -> Response<Body> {

@@ -184,6 +184,27 @@ impl ApiError {
         )
     }
 
+    /// 503, injected.
+    pub fn service_unavailable() -> ApiError {
+        ApiError::new(
+            503,
+            "ServiceUnavailable",
+            "the server is currently unable to handle the request (injected fault)".into(),
+            None,
+        )
+    }
+
+    /// 504, injected: the API server's answer to a request that did not
+    /// complete in time.
+    pub fn timeout() -> ApiError {
+        ApiError::new(
+            504,
+            "Timeout",
+            "Timeout: request did not complete within the allotted timeout (injected fault)".into(),
+            None,
+        )
+    }
+
     /// 429, injected.
     pub fn too_many_requests(retry_after: u32) -> ApiError {
         let mut error = ApiError::new(
