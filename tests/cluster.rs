@@ -322,10 +322,7 @@ fn a_new_secret_is_created_only_if_none_appeared_meanwhile() {
         .inject_fault("get", "secrets", Fault::CreatedMeanwhile(Box::new(theirs)), 1);
     let output = env.run(&["secret", "fresh", "--type", "github"]);
     assert_success(&output);
-    assert_eq!(
-        env.secret_token("flux-system", "fresh").as_deref(),
-        Some("their-token")
-    );
+    assert_eq!(env.secret_token("flux-system", "fresh").as_deref(), Some("their-token"));
     assert!(stdout(&output).contains("token: kept"), "{}", stdout(&output));
     let secret_calls: Vec<(String, u16)> = env
         .emulator
@@ -567,8 +564,7 @@ fn retries_stop_at_the_timeout() {
 
 #[test]
 fn kubectl_sees_what_flux_receiver_wrote() {
-    if kube_emulator::kubectl_on_path().is_none() {
-        eprintln!("skipped: kubectl is not installed");
+    if kube_emulator::kubectl_for_test().is_none() {
         return;
     }
     let env = Env::with_flux();
@@ -673,8 +669,18 @@ fn trigger_retries_each_gateway_failure_exactly_as_often_as_promised() {
     let webhooks = env.emulator.webhook_url();
     let trigger = || {
         let seen = env.emulator.webhook_requests().len();
-        let output = env.run(&["trigger", "github-receiver", "--hostname", &webhooks, "--retry-delay", "10ms"]);
-        let statuses: Vec<u16> = env.emulator.webhook_requests()[seen..].iter().map(|r| r.status).collect();
+        let output = env.run(&[
+            "trigger",
+            "github-receiver",
+            "--hostname",
+            &webhooks,
+            "--retry-delay",
+            "10ms",
+        ]);
+        let statuses: Vec<u16> = env.emulator.webhook_requests()[seen..]
+            .iter()
+            .map(|r| r.status)
+            .collect();
         (output, statuses)
     };
     for (fault, code) in [
@@ -685,7 +691,11 @@ fn trigger_retries_each_gateway_failure_exactly_as_often_as_promised() {
         env.emulator.inject_webhook_fault(fault.clone(), 3);
         let (output, statuses) = trigger();
         assert_success(&output);
-        assert_eq!(statuses, [code, code, code, 200], "{code}: the fourth attempt gets through");
+        assert_eq!(
+            statuses,
+            [code, code, code, 200],
+            "{code}: the fourth attempt gets through"
+        );
 
         env.emulator.inject_webhook_fault(fault, 4);
         let (output, statuses) = trigger();

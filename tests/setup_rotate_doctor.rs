@@ -98,8 +98,12 @@ fn setup_keeps_a_token_secret_created_between_its_read_and_its_create() {
     let theirs = json!({"apiVersion": "v1", "kind": "Secret",
                         "metadata": {"name": "github-receiver", "namespace": "flux-system"},
                         "stringData": {"token": "their-token"}});
-    env.emulator
-        .inject_fault("get", "secrets", kube_emulator::Fault::CreatedMeanwhile(Box::new(theirs)), 1);
+    env.emulator.inject_fault(
+        "get",
+        "secrets",
+        kube_emulator::Fault::CreatedMeanwhile(Box::new(theirs)),
+        1,
+    );
     let output = env.run_with_stdin(&SETUP, "");
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert_eq!(env.token("github-receiver"), "their-token");

@@ -270,8 +270,7 @@ fn a_rejection_shows_status_and_body_and_is_not_retried() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let last = stderr.lines().last().unwrap_or_default();
     assert!(
-        last.contains("failed on the first attempt (a 400 is not retried): 400")
-            && last.contains("invalid signature"),
+        last.contains("failed on the first attempt (a 400 is not retried): 400") && last.contains("invalid signature"),
         "{stderr}"
     );
     assert!(!stderr.contains("attempts") && !stderr.contains("retrying"), "{stderr}");
@@ -299,7 +298,11 @@ fn bad_gateway_unavailable_and_gateway_timeout_are_each_retried_three_times() {
         let server = Server::start(vec![(status, "from the proxy")]);
         let output = send_with_retries(&server, "generic", &[]);
         assert_eq!(output.status.code(), Some(1), "{status}");
-        assert_eq!(server.requests().len(), 4, "{status}: the first attempt and three retries");
+        assert_eq!(
+            server.requests().len(),
+            4,
+            "{status}: the first attempt and three retries"
+        );
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(stderr.matches("retrying in 10ms").count(), 3, "{status}: {stderr}");
         let last = stderr.lines().last().unwrap_or_default();

@@ -13,18 +13,22 @@
 
 mod apply;
 mod controller;
+mod crds;
 mod fixtures;
 mod kubeconfig;
 mod managed;
 mod objects;
+mod openapi;
 mod patch;
 mod resources;
+mod schemas;
 mod selectors;
 mod server;
 mod signatures;
 mod state;
 mod status;
 mod store;
+mod table;
 mod webhook;
 
 use std::net::SocketAddr;
@@ -134,9 +138,14 @@ impl Emulator {
         kubeconfig::kubeconfig(self.addr)
     }
 
-    /// Writes [`Emulator::kubeconfig_yaml`] to `path`.
+    /// Writes the webhook receiver's base URL ([`Emulator::webhook_url`]
+    /// and a newline) to [`webhook_file`]`(path)`, then
+    /// [`Emulator::kubeconfig_yaml`] to `path`, each atomically, as the
+    /// real control plane harness (`testenv/start`) does: whoever waits for
+    /// the kubeconfig finds the webhook address already there.
     pub fn write_kubeconfig(&self, path: &Path) -> std::io::Result<()> {
-        std::fs::write(path, self.kubeconfig_yaml())
+        write_atomically(&webhook_file(path), format!("{}\n", self.webhook_url()).as_bytes())?;
+        write_atomically(path, self.kubeconfig_yaml().as_bytes())
     }
 
     /// Requests served so far.
@@ -257,6 +266,24 @@ impl Emulator {
     }
 }
 
+/// Where [`Emulator::write_kubeconfig`] writes the webhook receiver's base
+/// URL: `FILE.webhook` next to the kubeconfig `FILE`.
+pub fn webhook_file(kubeconfig: &Path) -> PathBuf {
+    let mut name = kubeconfig.as_os_str().to_owned();
+    name.push(".webhook");
+    PathBuf::from(name)
+}
+
+/// Writes `contents` to a temporary file beside `path`, then renames it
+/// over `path`, so a reader never sees half a file.
+fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(format!(".{}.tmp", std::process::id()));
+    let temporary = PathBuf::from(temporary);
+    std::fs::write(&temporary, contents)?;
+    std::fs::rename(&temporary, path)
+}
+
 /// Serves the webhook endpoint on a port of its own, as the controller's
 /// container port 9292 is apart from the API server.
 async fn serve_webhooks(state: Arc<State>) -> std::io::Result<SocketAddr> {
@@ -317,10 +344,28 @@ impl Drop for BackgroundEmulator {
     }
 }
 
-/// The `kubectl` on `PATH`, for tests that use it as an independent client
-/// (and skip, saying so, where it is not installed).
+/// The `kubectl` on `PATH`, for tests that use it as an independent client.
 pub fn kubectl_on_path() -> Option<PathBuf> {
     std::env::split_paths(&std::env::var_os("PATH")?)
         .map(|dir| dir.join("kubectl"))
         .find(|path| path.is_file())
+}
+
+/// [`kubectl_on_path`] for a test that needs it: without kubectl the test
+/// is skipped, saying so, except under CI (`CI` set, as CI services do),
+/// where a missing tool must fail the run rather than let it pass untested.
+///
+/// # Panics
+/// Under CI, when kubectl is not installed.
+pub fn kubectl_for_test() -> Option<PathBuf> {
+    let found = kubectl_on_path();
+    if found.is_none() {
+        let under_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+        assert!(
+            !under_ci,
+            "kubectl is not installed, and CI must run the tests that need it"
+        );
+        eprintln!("skipped: kubectl is not installed");
+    }
+    found
 }

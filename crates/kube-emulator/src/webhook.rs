@@ -29,8 +29,8 @@ use serde_json::{Value, json};
 use crate::controller::RECEIVERS;
 use crate::objects::now;
 use crate::resources;
-use crate::signatures;
 use crate::server::{Dropped, bad_gateway_page};
+use crate::signatures;
 use crate::state::{Fault, RequestRecord, State, WEBHOOK_FAULT};
 use crate::store::Key;
 
@@ -52,7 +52,11 @@ const MAX_BODY: usize = 3 * 1024 * 1024;
 /// logs it.
 pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Dropped> {
     let method = request.method().to_string();
-    let path = request.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default();
+    let path = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
     let result = serve(&state, request).await;
     state.webhook_requests.lock().unwrap().push(RequestRecord {
         verb: "webhook".into(),

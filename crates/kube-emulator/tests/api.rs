@@ -419,7 +419,10 @@ async fn another_writer_creates_an_object_between_a_read_and_a_write() {
                         "metadata": {"name": "raced", "namespace": "flux-system"},
                         "stringData": {"token": "theirs"}});
     emulator.inject_fault("get", "secrets", Fault::CreatedMeanwhile(Box::new(theirs)), 1);
-    assert!(secrets.get_opt("raced").await.unwrap().is_none(), "the read saw nothing");
+    assert!(
+        secrets.get_opt("raced").await.unwrap().is_none(),
+        "the read saw nothing"
+    );
     let ours: Secret = serde_json::from_value(json!({"metadata": {"name": "raced"},
                                                      "stringData": {"token": "ours"}}))
     .unwrap();
