@@ -81,7 +81,12 @@ fn the_readme_walk_through_ends_with_a_trigger_the_emulator_accepts() {
     let statuses: Vec<u16> = emulator.webhook_requests().iter().map(|r| r.status).collect();
     assert_eq!(statuses, [200], "one attempt, accepted");
     let repository = emulator
-        .get_object("source.toolkit.fluxcd.io/v1", "gitrepositories", Some("flux-system"), "my-nginx")
+        .get_object(
+            "source.toolkit.fluxcd.io/v1",
+            "gitrepositories",
+            Some("flux-system"),
+            "my-nginx",
+        )
         .unwrap();
     assert!(repository["metadata"]["annotations"]["reconcile.fluxcd.io/requestedAt"].is_string());
     let receivers = stdout

@@ -6,8 +6,12 @@
 //! and kubectl work against it for what flux-receiver uses: discovery,
 //! get/list/watch/create/update/patch (merge, JSON, server-side apply
 //! with field ownership in `managedFields`)/delete, the status subresource, label and field selectors,
-//! pagination, `Status` errors. Tests can deny verbs (RBAC), inject faults,
-//! count requests and read or write objects directly.
+//! pagination, `Status` errors, OpenAPI v3 with server-side field
+//! validation, and Table answers with the server's columns. Tests can deny
+//! verbs (RBAC), inject faults into API calls and webhooks (500, 502, 503,
+//! 504, 429, slow answers, dropped connections, conflicts, and another
+//! writer creating an object between a client's read and its write), count
+//! requests and read or write objects directly.
 //!
 //! Never linked into the flux-receiver binary.
 

@@ -13,7 +13,11 @@ fn post(url: &str) -> u16 {
     let rest = url.strip_prefix("http://").unwrap();
     let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap();
     let mut stream = TcpStream::connect(host).unwrap();
-    write!(stream, "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
     answer.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap()
@@ -35,13 +39,19 @@ fn it_prints_and_writes_the_webhook_address_and_cleans_up() {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let listening = lines.next().unwrap().unwrap();
     let webhook_line = lines.next().unwrap().unwrap();
-    assert!(listening.starts_with("kube-emulator listening on http://127.0.0.1:"), "{listening}");
+    assert!(
+        listening.starts_with("kube-emulator listening on http://127.0.0.1:"),
+        "{listening}"
+    );
     let printed = webhook_line
         .strip_prefix("webhook receiver at ")
         .and_then(|rest| rest.split_once(' '))
         .map(|(url, _)| url.to_string())
         .unwrap_or_else(|| panic!("{webhook_line}"));
-    assert!(webhook_line.contains(&webhook_file.display().to_string()), "{webhook_line}");
+    assert!(
+        webhook_line.contains(&webhook_file.display().to_string()),
+        "{webhook_line}"
+    );
 
     // Both files are there once it prints, the address first.
     let written = std::fs::read_to_string(&webhook_file).unwrap();
