@@ -4,7 +4,9 @@
 //! custom resources the CRD's `additionalPrinterColumns` (Age alone when
 //! it declares none), evaluated as the API server does.
 
-use jsonpath_rust::JsonPath;
+use jsonpath_rust::parser::model::JpQuery;
+use jsonpath_rust::parser::parse_json_path;
+use jsonpath_rust::query::js_path_process;
 use serde_json::{Value, json};
 
 use crate::resources::ResourceType;
@@ -57,8 +59,10 @@ struct Column {
 enum Cell {
     /// Computed by a built-in printer.
     Printer(fn(&Value) -> Value),
-    /// A CRD's JSONPath, printed as the column's type says.
-    Path(String),
+    /// A CRD's JSONPath (parsed once per table; `None` when invalid,
+    /// which the API server would have refused in the CRD), printed as the
+    /// column's type says.
+    Path(Option<JpQuery>),
 }
 
 fn printer(name: &str, type_: &str, priority: u64, description: &str, cell: fn(&Value) -> Value) -> Column {
@@ -420,7 +424,7 @@ fn custom_columns(state: &State, resource: &ResourceType) -> Vec<Column> {
             format: text("format"),
             description: text("description"),
             priority: column["priority"].as_u64().unwrap_or(0),
-            cell: Cell::Path(text("jsonPath")),
+            cell: Cell::Path(parse_json_path(&format!("${}", text("jsonPath"))).ok()),
         });
     }
     columns
@@ -429,12 +433,10 @@ fn custom_columns(state: &State, resource: &ResourceType) -> Vec<Column> {
 /// A cell from a CRD column's JSONPath, as the API server's CRD table
 /// convertor computes it: the first result, dates as ages, nothing (null)
 /// when the path finds nothing.
-fn path_cell(object: &Value, path: &str, type_: &str) -> Value {
-    let query = format!("${path}");
-    let found = object
-        .query(&query)
-        .ok()
-        .and_then(|values| values.first().map(|v| (*v).clone()));
+fn path_cell(object: &Value, path: Option<&JpQuery>, type_: &str) -> Value {
+    let found = path
+        .and_then(|path| js_path_process(path, object).ok())
+        .and_then(|found| found.first().map(|r| r.val.clone()));
     let Some(value) = found else {
         return Value::Null;
     };
@@ -467,7 +469,7 @@ pub fn table(state: &State, resource: &ResourceType, objects: &[Value], metadata
                 .iter()
                 .map(|column| match &column.cell {
                     Cell::Printer(cell) => cell(object),
-                    Cell::Path(path) => path_cell(object, path, &column.type_),
+                    Cell::Path(path) => path_cell(object, path.as_ref(), &column.type_),
                 })
                 .collect();
             let mut row = json!({"cells": cells});
@@ -614,11 +616,13 @@ mod tests {
         let receiver = json!({"status": {"conditions": [
             {"type": "Reconciling", "status": "False", "message": "no"},
             {"type": "Ready", "status": "True", "message": "Receiver initialized for path: /hook/abc"}]}});
-        let path = ".status.conditions[?(@.type==\"Ready\")].message";
+        let parse = |path: &str| parse_json_path(&format!("${path}")).unwrap();
+        let path = parse(".status.conditions[?(@.type==\"Ready\")].message");
         assert_eq!(
-            path_cell(&receiver, path, "string"),
+            path_cell(&receiver, Some(&path), "string"),
             "Receiver initialized for path: /hook/abc"
         );
-        assert_eq!(path_cell(&receiver, ".spec.url", "string"), Value::Null);
+        assert_eq!(path_cell(&receiver, Some(&parse(".spec.url")), "string"), Value::Null);
+        assert_eq!(path_cell(&receiver, None, "string"), Value::Null);
     }
 }
