@@ -61,6 +61,9 @@ impl Kubectl {
         let mut child = Command::new("kubectl")
             .arg("--kubeconfig")
             .arg(&self.kubeconfig)
+            // A cache of its own: another emulator may have had this port.
+            .arg("--cache-dir")
+            .arg(self._dir.path().join("cache"))
             .arg("--request-timeout=10s")
             .args(args)
             .stdin(std::process::Stdio::piped())
