@@ -90,35 +90,81 @@ pub fn describe(answer: &Answer) -> String {
     text
 }
 
+/// Why [`deliver`] gave up: how far it got and the last answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undelivered {
+    /// How many attempts were made (the first one included).
+    pub attempts: u32,
+    /// The status of the last answer when it was one not worth retrying
+    /// (a 400, say): the attempts stopped there, not because they ran out.
+    pub refused: Option<u16>,
+    /// The last answer, described, or the last connection error.
+    pub last: String,
+}
+
+impl Undelivered {
+    /// When it failed, for messages: `on the first attempt (a 400 is not
+    /// retried)`, `on attempt 2 (…)` or `after 4 attempts`.
+    pub fn when(&self) -> String {
+        match self.refused {
+            Some(status) if self.attempts == 1 => format!("on the first attempt (a {status} is not retried)"),
+            Some(status) => format!("on attempt {} (a {status} is not retried)", self.attempts),
+            None => format!(
+                "after {} attempt{}",
+                self.attempts,
+                if self.attempts == 1 { "" } else { "s" }
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for Undelivered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.last)
+    }
+}
+
 /// POSTs a webhook until it is accepted (2xx but 202, which only the
 /// controller's events port answers), refused for good, or the retries run
-/// out; `before_retry` hears why each retry happens. The error names the
-/// last status, body and what the status means, or the connection error.
+/// out; `before_retry` hears why each retry happens. The error says how many
+/// attempts were made, whether the last answer was one not worth retrying,
+/// and names its status, body and what the status means, or the connection
+/// error.
 pub async fn deliver(
     url: &str,
     headers: &[(String, String)],
     body: &[u8],
     retries: Retries,
     mut before_retry: impl FnMut(&str),
-) -> Result<Answer, String> {
+) -> Result<Answer, Undelivered> {
     let mut last = String::new();
+    let mut attempts = 0;
     for attempt in 0..=retries.extra {
         if attempt > 0 {
             before_retry(&last);
             tokio::time::sleep(retries.delay).await;
         }
+        attempts += 1;
         match post(url, headers, body.to_vec(), retries.attempt_timeout).await {
             Ok(answer) if receiver::answer::is_accepted(answer.status) => return Ok(answer),
             Ok(answer) => {
                 last = describe(&answer);
                 if !is_retryable(answer.status) {
-                    break;
+                    return Err(Undelivered {
+                        attempts,
+                        refused: Some(answer.status),
+                        last,
+                    });
                 }
             }
             Err(err) => last = err,
         }
     }
-    Err(last)
+    Err(Undelivered {
+        attempts,
+        refused: None,
+        last,
+    })
 }
 
 #[cfg(test)]
@@ -158,5 +204,21 @@ mod tests {
         for status in [202, 400, 401, 403, 413] {
             assert!(!is_retryable(status), "{status}");
         }
+    }
+
+    #[test]
+    fn failures_say_when_they_stopped() {
+        let failed = |attempts, refused| Undelivered {
+            attempts,
+            refused,
+            last: String::new(),
+        };
+        assert_eq!(
+            failed(1, Some(400)).when(),
+            "on the first attempt (a 400 is not retried)"
+        );
+        assert_eq!(failed(2, Some(401)).when(), "on attempt 2 (a 401 is not retried)");
+        assert_eq!(failed(4, None).when(), "after 4 attempts");
+        assert_eq!(failed(1, None).when(), "after 1 attempt");
     }
 }

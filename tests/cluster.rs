@@ -311,13 +311,32 @@ fn secret_with_the_same_token_is_unchanged_and_warns_about_the_command_line() {
 fn a_new_secret_is_created_only_if_none_appeared_meanwhile() {
     // The first write of a Secret is a create (POST), which the server
     // refuses if someone else created it meanwhile; an apply would silently
-    // overwrite that token.
+    // overwrite that token. Here another writer does create it between our
+    // read (404) and our create: the create gets 409 AlreadyExists, the
+    // Secret is read again and the other writer's token kept.
     let env = Env::with_flux();
+    let theirs = json!({"apiVersion": "v1", "kind": "Secret",
+                        "metadata": {"name": "fresh", "namespace": "flux-system"},
+                        "stringData": {"token": "their-token"}});
+    env.emulator
+        .inject_fault("get", "secrets", Fault::CreatedMeanwhile(Box::new(theirs)), 1);
     let output = env.run(&["secret", "fresh", "--type", "github"]);
     assert_success(&output);
-    let verbs = env.requests_by_verb();
-    assert!(verbs.contains(&"create secrets".to_string()), "{verbs:?}");
-    assert!(!verbs.contains(&"patch secrets".to_string()), "{verbs:?}");
+    assert_eq!(env.secret_token("flux-system", "fresh").as_deref(), Some("their-token"));
+    assert!(stdout(&output).contains("token: kept"), "{}", stdout(&output));
+    let secret_calls: Vec<(String, u16)> = env
+        .emulator
+        .requests()
+        .iter()
+        .filter(|r| r.resource == "secrets")
+        .map(|r| (r.verb.clone(), r.status))
+        .collect();
+    let expected = [("get", 404), ("create", 409), ("get", 200), ("patch", 200)];
+    assert_eq!(
+        secret_calls,
+        expected.map(|(verb, status)| (verb.to_string(), status)),
+        "read, lose the race, read again, keep their token"
+    );
 }
 
 #[test]
@@ -635,6 +654,54 @@ fn trigger_end_to_end_annotates_the_resources() {
         "0",
     ]);
     assert_failure(&output, "not accepted");
+}
+
+#[test]
+fn trigger_retries_each_gateway_failure_exactly_as_often_as_promised() {
+    // `--retries` defaults to 3: a 502, 503 or 504 (from the controller or
+    // a proxy in front of it) is sent again three times, four attempts in
+    // all, and not a fifth time.
+    let env = Env::with_flux();
+    env.token_secret("flux-system", "webhook-token", "secret-token-dont-share");
+    env.emulator.put_object(json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+                                   "metadata": {"name": "my-nginx", "namespace": "flux-system"}, "spec": {"url": "https://example.com/x.git"}}));
+    assert_success(&env.run(&CREATE));
+    let webhooks = env.emulator.webhook_url();
+    let trigger = || {
+        let seen = env.emulator.webhook_requests().len();
+        let output = env.run(&[
+            "trigger",
+            "github-receiver",
+            "--hostname",
+            &webhooks,
+            "--retry-delay",
+            "10ms",
+        ]);
+        let statuses: Vec<u16> = env.emulator.webhook_requests()[seen..]
+            .iter()
+            .map(|r| r.status)
+            .collect();
+        (output, statuses)
+    };
+    for (fault, code) in [
+        (Fault::BadGateway, 502),
+        (Fault::ServiceUnavailable, 503),
+        (Fault::GatewayTimeout, 504),
+    ] {
+        env.emulator.inject_webhook_fault(fault.clone(), 3);
+        let (output, statuses) = trigger();
+        assert_success(&output);
+        assert_eq!(
+            statuses,
+            [code, code, code, 200],
+            "{code}: the fourth attempt gets through"
+        );
+
+        env.emulator.inject_webhook_fault(fault, 4);
+        let (output, statuses) = trigger();
+        assert_failure(&output, &format!("failed after 4 attempts: {code}"));
+        assert_eq!(statuses, [code; 4], "{code}: no fifth attempt");
+    }
 }
 
 #[test]

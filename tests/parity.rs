@@ -123,7 +123,10 @@ fn trigger_status(output: &Output) -> String {
         return "200".into();
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let after = stderr.split("failed after").nth(1).unwrap_or(&stderr);
+    // "the webhook to URL failed after 4 attempts: 404 …" or "… failed on
+    // the first attempt (a 400 is not retried): 400 …": the status follows.
+    let last = stderr.lines().last().unwrap_or_default();
+    let after = last.split(" failed ").nth(1).unwrap_or(last);
     after
         .split(|c: char| !c.is_ascii_digit())
         .find(|word| word.len() == 3)

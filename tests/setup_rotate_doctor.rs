@@ -90,6 +90,34 @@ fn setup_does_the_seed_guide_and_converges() {
 }
 
 #[test]
+fn setup_keeps_a_token_secret_created_between_its_read_and_its_create() {
+    // Another writer creates the token Secret after setup found none: the
+    // create gets 409, setup reads it again and the Receiver serves the
+    // path of *their* token, which setup did not overwrite.
+    let env = start(Options::default());
+    let theirs = json!({"apiVersion": "v1", "kind": "Secret",
+                        "metadata": {"name": "github-receiver", "namespace": "flux-system"},
+                        "stringData": {"token": "their-token"}});
+    env.emulator.inject_fault(
+        "get",
+        "secrets",
+        kube_emulator::Fault::CreatedMeanwhile(Box::new(theirs)),
+        1,
+    );
+    let output = env.run_with_stdin(&SETUP, "");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(env.token("github-receiver"), "their-token");
+    let path = receiver::webhook_path("their-token", "github-receiver", "flux-system");
+    assert!(text(&output.stdout).contains(&path), "{}", text(&output.stdout));
+    let lost = env
+        .emulator
+        .requests()
+        .iter()
+        .any(|r| r.verb == "create" && r.resource == "secrets" && r.status == 409);
+    assert!(lost, "the race was run: setup's create found the Secret there");
+}
+
+#[test]
 fn setup_paste_table_golden() {
     let env = start(Options::default());
     let output = env.run_with_stdin(
@@ -605,5 +633,30 @@ fn url_reads_the_served_path_and_address_from_the_cluster() {
         text(&missing.stderr).contains("Receiver flux-system/nobody not found"),
         "{}",
         text(&missing.stderr)
+    );
+}
+
+#[test]
+fn a_setup_rerun_without_hostname_keeps_the_address_of_the_url() {
+    let env = start(Options::default());
+    let mut first = SETUP.to_vec();
+    first.extend(["--hostname", "flux.example.com"]);
+    let output = env.run(&first);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let again = env.run(&SETUP);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    let path = served_path(&env, "github-receiver");
+    assert!(
+        text(&again.stdout).contains(&format!("Payload URL   https://flux.example.com{path}")),
+        "{}",
+        text(&again.stdout)
+    );
+    let secret = env
+        .emulator
+        .get_object("v1", "secrets", Some("flux-system"), "github-receiver")
+        .unwrap();
+    assert_eq!(
+        secret["metadata"]["annotations"]["notification.toolkit.fluxcd.io/webhook"],
+        format!("https://flux.example.com{path}").as_str()
     );
 }

@@ -262,15 +262,55 @@ fn retries_then_succeeds() {
 
 #[test]
 fn a_rejection_shows_status_and_body_and_is_not_retried() {
-    let server = Server::start(vec![(400, "invalid signature")]);
+    // The server would accept a second attempt: none is made, and the
+    // message says the first one failed rather than "after 4 attempts".
+    let server = Server::start(vec![(400, "invalid signature"), (200, "")]);
     let output = send_with_retries(&server, "github", &[]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
+    let last = stderr.lines().last().unwrap_or_default();
     assert!(
-        stderr.contains("400") && stderr.contains("invalid signature"),
+        last.contains("failed on the first attempt (a 400 is not retried): 400") && last.contains("invalid signature"),
         "{stderr}"
     );
+    assert!(!stderr.contains("attempts") && !stderr.contains("retrying"), "{stderr}");
     assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn a_rejection_after_retries_names_the_attempt() {
+    let server = Server::start(vec![(503, "busy"), (401, "unauthorized"), (200, "")]);
+    let output = send_with_retries(&server, "generic", &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("failed on attempt 2 (a 401 is not retried): 401"),
+        "{stderr}"
+    );
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn bad_gateway_unavailable_and_gateway_timeout_are_each_retried_three_times() {
+    // `--retries` defaults to 3: four attempts in all, then the last answer.
+    for status in [502, 503, 504] {
+        let server = Server::start(vec![(status, "from the proxy")]);
+        let output = send_with_retries(&server, "generic", &[]);
+        assert_eq!(output.status.code(), Some(1), "{status}");
+        assert_eq!(
+            server.requests().len(),
+            4,
+            "{status}: the first attempt and three retries"
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.matches("retrying in 10ms").count(), 3, "{status}: {stderr}");
+        let last = stderr.lines().last().unwrap_or_default();
+        assert!(
+            last.contains(&format!("failed after 4 attempts: {status}")),
+            "{status}: {stderr}"
+        );
+    }
 }
 
 #[test]

@@ -384,9 +384,9 @@ async fn check_receiver(
                                 format!("  a signed test event to {url} was accepted: {}", http::describe(&answer)),
                                 None,
                             ),
-                            Err(last) => report.add(
+                            Err(failed) => report.add(
                                 Verdict::Fail,
-                                format!("  a signed test event to {url} failed: {last}"),
+                                format!("  a signed test event to {url} failed {}: {failed}", failed.when()),
                                 Some(format!(
                                     "check that {url} is reachable from here, then `{bin} trigger {name} -n {namespace} --verbose`"
                                 )),

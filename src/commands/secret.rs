@@ -17,6 +17,7 @@ use receiver::manifest::{self, SecretOptions};
 use receiver::signature::tokens_equal;
 
 use crate::cli::{GlobalArgs, SecretArgs};
+use crate::cluster::address;
 use crate::cluster::error::Action;
 use crate::cluster::{Cluster, FIELD_MANAGER};
 use crate::commands::lifecycle::{PickUp, pick_up_token};
@@ -78,7 +79,7 @@ async fn apply(global: &GlobalArgs, args: &SecretArgs, options: SecretOptions, s
     let cluster = Cluster::connect(global)
         .await
         .map_err(|e| e.or_offline("add --export to print the manifest"))?;
-    let ensured = ensure(&cluster, options, supplied, args.force).await?;
+    let ensured = ensure(&cluster, options, supplied, args.force, false).await?;
     report(&ensured, args.show_token)?;
     if ensured.token_changed() {
         pick_up(&cluster, &ensured.options).await?;
@@ -145,7 +146,8 @@ const ENSURE_ROUNDS: usize = 5;
 /// Creates or updates the Secret of `options` without ever replacing a
 /// different token unless `force` (or a yes at the prompt): an existing
 /// token is kept when none is supplied, and one is generated when there is
-/// none at all.
+/// none at all. With `keep_address` (setup's re-runs) an existing URL
+/// annotation keeps its address when `options` names none.
 ///
 /// Every write is conditional on what was read: a new Secret is created
 /// with POST (which fails if one appeared meanwhile), an existing one is
@@ -157,6 +159,7 @@ pub(crate) async fn ensure(
     mut options: SecretOptions,
     supplied: Option<String>,
     force: bool,
+    keep_address: bool,
 ) -> CliResult<Ensured> {
     let (namespace, name) = (options.namespace.clone(), options.name.clone());
     let (namespace, name) = (namespace.as_str(), name.as_str());
@@ -167,6 +170,11 @@ pub(crate) async fn ensure(
             .call(&Action::object("get", "secrets", namespace, name), || api.get_opt(name))
             .await?;
         let stored = existing.as_ref().map_or(StoredToken::Absent, stored_token);
+        // A re-run of `setup` without --hostname keeps the address the
+        // Secret's URL annotation already names, so the URL does not move.
+        if keep_address && options.hostname.is_none() {
+            options.hostname = existing.as_ref().and_then(address::from_secret).map(|base| base.url);
+        }
         // Decide the token and how it came about in one place.
         let (fate, token) = match (&supplied, stored) {
             (Some(new), StoredToken::Text(old)) if tokens_equal(new, &old) => (TokenFate::Kept, old),

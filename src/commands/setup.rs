@@ -259,7 +259,7 @@ async fn apply(
     let mut token = None;
     let mut secret_base = None;
     if plan.provider.needs_secret() {
-        let ensured = secret::ensure(&cluster, secret_options, supplied, args.force)
+        let ensured = secret::ensure(&cluster, secret_options, supplied, args.force, true)
             .await
             .map_err(step(1, "token Secret"))?;
         progress::note(&format!(

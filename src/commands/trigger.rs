@@ -178,11 +178,10 @@ async fn send(global: &GlobalArgs, args: &TriggerArgs, target: &Target, request:
             target.provider,
             http::describe(&answer)
         )),
-        Err(last) => Err(CliError::failure(format!(
-            "the webhook to {} failed after {} attempt{}: {last}",
+        Err(failed) => Err(CliError::failure(format!(
+            "the webhook to {} failed {}: {failed}",
             target.url,
-            args.retries + 1,
-            if args.retries == 0 { "" } else { "s" }
+            failed.when()
         ))),
     }
 }

@@ -6,6 +6,7 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use crate::controller;
+use crate::crds;
 use crate::objects::{self, key};
 use crate::resources::{self, ResourceType};
 use crate::state::State;
@@ -38,7 +39,12 @@ pub fn install(state: &State) {
         json!({"metadata": {"name": "emulator-node", "labels": {"kubernetes.io/hostname": "emulator-node"}},
                "status": {"addresses": [{"type": "InternalIP", "address": "10.0.0.10"},
                                         {"type": "ExternalIP", "address": "203.0.113.10"},
-                                        {"type": "Hostname", "address": "emulator-node"}]}}),
+                                        {"type": "Hostname", "address": "emulator-node"}],
+                          "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady",
+                                          "message": "kubelet is posting ready status"}],
+                          "nodeInfo": {"kubeletVersion": "v1.32.0", "osImage": "kube-emulator",
+                                       "kernelVersion": "emulated", "containerRuntimeVersion": "none",
+                                       "operatingSystem": "linux", "architecture": "amd64"}}}),
     );
     if !state.with_flux {
         return;
@@ -72,14 +78,13 @@ pub fn install(state: &State) {
                         "ports": [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": "http-webhook"}]}}),
     );
     for resource in resources::served(true).filter(|r| r.flux) {
-        let crd = json!({
-            "metadata": {"name": format!("{}.{}", resource.plural, resource.group), "labels": {"app.kubernetes.io/part-of": "flux"}},
-            "spec": {"group": resource.group, "scope": "Namespaced",
-                     "names": {"plural": resource.plural, "singular": resource.singular(), "kind": resource.kind},
-                     "versions": [{"name": resource.version, "served": true, "storage": true, "subresources": {"status": {}}}]},
-            "status": {"conditions": [{"type": "Established", "status": "True"}]}
-        });
-        create(state, "apiextensions.k8s.io", "customresourcedefinitions", None, crd);
+        create(
+            state,
+            "apiextensions.k8s.io",
+            "customresourcedefinitions",
+            None,
+            crds::crd(resource),
+        );
     }
 }
 

@@ -6,25 +6,33 @@
 //! and kubectl work against it for what flux-receiver uses: discovery,
 //! get/list/watch/create/update/patch (merge, JSON, server-side apply
 //! with field ownership in `managedFields`)/delete, the status subresource, label and field selectors,
-//! pagination, `Status` errors. Tests can deny verbs (RBAC), inject faults,
-//! count requests and read or write objects directly.
+//! pagination, `Status` errors, OpenAPI v3 with server-side field
+//! validation, and Table answers with the server's columns. Tests can deny
+//! verbs (RBAC), inject faults into API calls and webhooks (500, 502, 503,
+//! 504, 429, slow answers, dropped connections, conflicts, and another
+//! writer creating an object between a client's read and its write), count
+//! requests and read or write objects directly.
 //!
 //! Never linked into the flux-receiver binary.
 
 mod apply;
 mod controller;
+mod crds;
 mod fixtures;
 mod kubeconfig;
 mod managed;
 mod objects;
+mod openapi;
 mod patch;
 mod resources;
+mod schemas;
 mod selectors;
 mod server;
 mod signatures;
 mod state;
 mod status;
 mod store;
+mod table;
 mod webhook;
 
 use std::net::SocketAddr;
@@ -134,9 +142,14 @@ impl Emulator {
         kubeconfig::kubeconfig(self.addr)
     }
 
-    /// Writes [`Emulator::kubeconfig_yaml`] to `path`.
+    /// Writes the webhook receiver's base URL ([`Emulator::webhook_url`]
+    /// and a newline) to [`webhook_file`]`(path)`, then
+    /// [`Emulator::kubeconfig_yaml`] to `path`, each atomically, as the
+    /// real control plane harness (`testenv/start`) does: whoever waits for
+    /// the kubeconfig finds the webhook address already there.
     pub fn write_kubeconfig(&self, path: &Path) -> std::io::Result<()> {
-        std::fs::write(path, self.kubeconfig_yaml())
+        write_atomically(&webhook_file(path), format!("{}\n", self.webhook_url()).as_bytes())?;
+        write_atomically(path, self.kubeconfig_yaml().as_bytes())
     }
 
     /// Requests served so far.
@@ -147,6 +160,12 @@ impl Emulator {
     /// The requests served so far, in order.
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.state.requests.lock().unwrap().clone()
+    }
+
+    /// The webhook requests received so far, in order (verb `webhook`;
+    /// status 0 where the connection was dropped).
+    pub fn webhook_requests(&self) -> Vec<RequestRecord> {
+        self.state.webhook_requests.lock().unwrap().clone()
     }
 
     /// Forgets the requests served so far.
@@ -173,7 +192,8 @@ impl Emulator {
             .retain(|(v, r)| !(v == verb && r == resource));
     }
 
-    /// Makes the next `times` requests for `verb` on `resource` fail with `fault`.
+    /// Makes the next `times` requests for `verb` on `resource` (plural)
+    /// fail with `fault`; later ones are served as usual.
     pub fn inject_fault(&self, verb: &str, resource: &str, fault: Fault, times: usize) {
         self.state.faults.lock().unwrap().push(FaultRule {
             verb: verb.to_string(),
@@ -181,6 +201,18 @@ impl Emulator {
             fault,
             remaining: times,
         });
+    }
+
+    /// Makes the next `times` webhook requests fail with `fault` (then
+    /// they are served as usual): the controller or a proxy in front of it
+    /// answering 502, 503, 504, 500 or 429, a slow answer, or none.
+    ///
+    /// # Panics
+    /// For [`Fault::Conflict`] and [`Fault::CreatedMeanwhile`], which only API calls can get.
+    pub fn inject_webhook_fault(&self, fault: Fault, times: usize) {
+        assert!(fault.applies_to_webhooks(), "{fault:?} is for API calls only");
+        let (verb, resource) = state::WEBHOOK_FAULT;
+        self.inject_fault(verb, resource, fault, times);
     }
 
     /// An object, by apiVersion, plural, namespace and name.
@@ -236,6 +268,24 @@ impl Emulator {
             let _ = shutdown.send(());
         }
     }
+}
+
+/// Where [`Emulator::write_kubeconfig`] writes the webhook receiver's base
+/// URL: `FILE.webhook` next to the kubeconfig `FILE`.
+pub fn webhook_file(kubeconfig: &Path) -> PathBuf {
+    let mut name = kubeconfig.as_os_str().to_owned();
+    name.push(".webhook");
+    PathBuf::from(name)
+}
+
+/// Writes `contents` to a temporary file beside `path`, then renames it
+/// over `path`, so a reader never sees half a file.
+fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(format!(".{}.tmp", std::process::id()));
+    let temporary = PathBuf::from(temporary);
+    std::fs::write(&temporary, contents)?;
+    std::fs::rename(&temporary, path)
 }
 
 /// Serves the webhook endpoint on a port of its own, as the controller's
@@ -298,8 +348,7 @@ impl Drop for BackgroundEmulator {
     }
 }
 
-/// The `kubectl` on `PATH`, for tests that use it as an independent client
-/// (and skip, saying so, where it is not installed).
+/// The `kubectl` on `PATH`, for tests that use it as an independent client.
 pub fn kubectl_on_path() -> Option<PathBuf> {
     std::env::split_paths(&std::env::var_os("PATH")?)
         .map(|dir| dir.join("kubectl"))

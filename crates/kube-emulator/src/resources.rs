@@ -199,6 +199,10 @@ pub fn resource_list(with_flux: bool, group: &str, version: &str) -> Option<Valu
                 "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"],
                 "shortNames": r.short_names,
             })];
+            // `kubectl get all` lists the kinds in the "all" category.
+            if matches!(r.plural, "services" | "deployments") {
+                entries[0]["categories"] = json!(["all"]);
+            }
             if r.status_subresource {
                 entries.push(
                     json!({"name": format!("{}/status", r.plural), "singularName": "", "namespaced": r.namespaced,

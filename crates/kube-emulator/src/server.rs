@@ -13,11 +13,14 @@ use hyper::{Method, Request, Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::objects::{self, PatchType};
+use crate::openapi;
 use crate::resources::{self, ResourceType};
+use crate::schemas::{self, FieldValidation};
 use crate::selectors::{FieldSelector, LabelSelector};
 use crate::state::{Fault, RequestRecord, State};
 use crate::status::ApiError;
 use crate::store::Key;
+use crate::table;
 
 /// The response body type: whole, or streamed for watches.
 pub type Body = BoxBody<Bytes, Infallible>;
@@ -69,6 +72,8 @@ enum Route {
     Groups,
     Group(String),
     ResourceList { group: String, version: String },
+    OpenApiIndex,
+    OpenApi { group: String, version: String },
     Object(Target),
     Unknown,
 }
@@ -88,6 +93,19 @@ fn route(state: &State, path: &str) -> Route {
         ["api"] => return Route::CoreVersions,
         ["apis"] => return Route::Groups,
         ["apis", group] => return Route::Group(group.to_string()),
+        ["openapi", "v3"] => return Route::OpenApiIndex,
+        ["openapi", "v3", "api", version] => {
+            return Route::OpenApi {
+                group: String::new(),
+                version: version.to_string(),
+            };
+        }
+        ["openapi", "v3", "apis", group, version] => {
+            return Route::OpenApi {
+                group: group.to_string(),
+                version: version.to_string(),
+            };
+        }
         ["api", version, rest @ ..] => ("", *version, rest),
         ["apis", group, version, rest @ ..] => (*group, *version, rest),
         _ => return Route::Unknown,
@@ -250,6 +268,14 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Res
             };
             return Ok(finish(&state, record, response));
         }
+        Route::OpenApiIndex => return Ok(finish(&state, record, json_response(200, &openapi::index(&state)))),
+        Route::OpenApi { group, version } => {
+            let response = match openapi::document(&state, &group, &version) {
+                Some(document) => json_response(200, &document),
+                None => page_not_found(),
+            };
+            return Ok(finish(&state, record, response));
+        }
         Route::Unknown => return Ok(finish(&state, record, page_not_found())),
         Route::Object(target) => target,
     };
@@ -267,6 +293,7 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Res
         );
         return Ok(finish(&state, record, error_response(&error)));
     }
+    let mut created_meanwhile = None;
     match state.take_fault(verb, target.resource.plural) {
         Some(Fault::InternalError) => return Ok(finish(&state, record, error_response(&ApiError::internal()))),
         Some(Fault::TooManyRequests { retry_after_secs }) => {
@@ -276,6 +303,11 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Res
                 error_response(&ApiError::too_many_requests(retry_after_secs)),
             ));
         }
+        Some(Fault::BadGateway) => return Ok(finish(&state, record, bad_gateway())),
+        Some(Fault::ServiceUnavailable) => {
+            return Ok(finish(&state, record, error_response(&ApiError::service_unavailable())));
+        }
+        Some(Fault::GatewayTimeout) => return Ok(finish(&state, record, error_response(&ApiError::timeout()))),
         Some(Fault::DropConnection) => {
             state.record(record);
             return Err(Dropped);
@@ -285,6 +317,7 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Res
             return Ok(finish(&state, record, error_response(&error)));
         }
         Some(Fault::Slow(delay)) => tokio::time::sleep(delay).await,
+        Some(Fault::CreatedMeanwhile(object)) => created_meanwhile = Some(*object),
         None => {}
     }
 
@@ -296,7 +329,7 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Res
             .unwrap_or("")
             .to_string()
     };
-    let (content_type, user_agent) = (header("content-type"), header("user-agent"));
+    let (content_type, user_agent, accept) = (header("content-type"), header("user-agent"), header("accept"));
     let body = match request.into_body().collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
@@ -310,13 +343,60 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Res
     let input = Input {
         content_type: &content_type,
         user_agent: &user_agent,
+        accept: &accept,
         body: &body,
     };
-    let response = match dispatch(&state, verb, &target, &query, &input).await {
-        Ok(response) => response,
+    let mut warnings = Vec::new();
+    let response = match dispatch(&state, verb, &target, &query, &input, &mut warnings).await {
+        Ok(mut response) => {
+            for warning in warnings {
+                let text = format!("299 - {}", serde_json::to_string(&warning).expect("strings serialize"));
+                if let Ok(value) = text.parse() {
+                    response.headers_mut().append("warning", value);
+                }
+            }
+            response
+        }
         Err(error) => error_response(&error),
     };
+    if let Some(object) = created_meanwhile {
+        create_as_another_writer(&state, object);
+    }
     Ok(finish(&state, record, response))
+}
+
+/// The field manager of the writer [`Fault::CreatedMeanwhile`] stands for.
+const ANOTHER_WRITER: &str = "another-writer";
+
+/// Creates `object` as someone other than the client would, through the
+/// same object semantics; if it exists already, that writer lost its race
+/// and nothing changes.
+fn create_as_another_writer(state: &State, object: Value) {
+    let api_version = object["apiVersion"].as_str().unwrap_or_default();
+    let kind = object["kind"].as_str().unwrap_or_default();
+    let resource = resources::by_kind(state.with_flux, api_version, kind)
+        .unwrap_or_else(|| panic!("CreatedMeanwhile: {api_version} {kind} is not served"));
+    let namespace = object["metadata"]["namespace"].as_str().map(str::to_string);
+    let _ = objects::create(
+        state,
+        resource,
+        namespace.as_deref(),
+        object,
+        objects::Writer::Manager(ANOTHER_WRITER),
+    );
+}
+
+/// A 502 as a proxy or load balancer writes it: HTML, not a `Status`.
+pub(crate) fn bad_gateway_page() -> &'static str {
+    "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>\n"
+}
+
+fn bad_gateway() -> Response<Body> {
+    Response::builder()
+        .status(StatusCode::BAD_GATEWAY)
+        .header("content-type", "text/html")
+        .body(full(bad_gateway_page()))
+        .expect("valid response")
 }
 
 fn finish(state: &State, mut record: RequestRecord, response: Response<Body>) -> Response<Body> {
@@ -365,11 +445,66 @@ fn field_manager(query: &[(String, String)], user_agent: &str) -> String {
     }
 }
 
-/// What the body of a request is and who sends it.
+/// What the body of a request is, who sends it and what it accepts.
 struct Input<'a> {
     content_type: &'a str,
     user_agent: &'a str,
+    accept: &'a str,
     body: &'a [u8],
+}
+
+/// Drops the fields `body` has that the kind's schema does not declare,
+/// then refuses the write (`fieldValidation=Strict`), warns about each
+/// (Warn, the default) or says nothing (Ignore), as the API server does.
+fn validate_fields(
+    state: &State,
+    resource: &ResourceType,
+    query: &[(String, String)],
+    body: &mut Value,
+    applying: bool,
+    warnings: &mut Vec<String>,
+) -> Result<(), ApiError> {
+    let directive = param(query, "fieldValidation");
+    let validation = FieldValidation::parse(directive).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "fieldValidation: Unsupported value: \"{}\": supported values: \"Ignore\", \"Strict\", \"Warn\"",
+            directive.unwrap_or_default()
+        ))
+    })?;
+    let Some(schema) = schemas::of(state, resource) else {
+        return Ok(());
+    };
+    let unknown = schemas::prune(&schema, body);
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    match validation {
+        FieldValidation::Strict if applying => Err(ApiError::bad_request(format!(
+            "failed to create typed patch object ({}, Kind={}): {}",
+            resource.api_version(),
+            resource.kind,
+            unknown
+                .iter()
+                .map(|field| format!(".{field}: field not declared in schema"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+        FieldValidation::Strict => Err(ApiError::bad_request(format!(
+            "{kind} in version \"{version}\" cannot be handled as a {kind}: strict decoding error: {}",
+            unknown
+                .iter()
+                .map(|field| format!("unknown field \"{field}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
+            kind = resource.kind,
+            version = resource.version,
+        ))),
+        FieldValidation::Warn => {
+            warnings.extend(unknown.iter().map(|field| format!("unknown field \"{field}\"")));
+            Ok(())
+        }
+        FieldValidation::Ignore => Ok(()),
+    }
 }
 
 async fn dispatch(
@@ -378,25 +513,54 @@ async fn dispatch(
     target: &Target,
     query: &[(String, String)],
     input: &Input<'_>,
+    warnings: &mut Vec<String>,
 ) -> Result<Response<Body>, ApiError> {
     let namespace = target.namespace.as_deref();
+    // Refused rather than ignored: a dry run the emulator cannot do must not write.
+    if param(query, "dryRun").is_some_and(|d| !d.is_empty()) {
+        return Err(ApiError::bad_request("the emulator does not implement dryRun"));
+    }
+    let as_table = table::wanted(input.accept);
+    let include = table::Include::parse(param(query, "includeObject"));
     let resource = target.resource;
     let content_type = input.content_type;
     let manager = field_manager(query, input.user_agent);
     let writer = objects::Writer::Manager(&manager);
     match (verb, target.name.as_deref()) {
-        ("get", Some(name)) => Ok(json_response(200, &objects::get(state, resource, namespace, name)?)),
-        ("list", None) => Ok(json_response(200, &list(state, target, query)?)),
-        ("watch", None) => watch(state.clone(), target, query),
+        ("get", Some(name)) => {
+            let object = objects::get(state, resource, namespace, name)?;
+            if as_table {
+                let metadata = json!({"resourceVersion": object["metadata"]["resourceVersion"]});
+                return Ok(json_response(
+                    200,
+                    &table::table(state, resource, std::slice::from_ref(&object), metadata, include),
+                ));
+            }
+            Ok(json_response(200, &object))
+        }
+        ("list", None) => {
+            let list = list(state, target, query)?;
+            if as_table {
+                let items = list["items"].as_array().cloned().unwrap_or_default();
+                return Ok(json_response(
+                    200,
+                    &table::table(state, resource, &items, list["metadata"].clone(), include),
+                ));
+            }
+            Ok(json_response(200, &list))
+        }
+        ("watch", None) => watch(state.clone(), target, query, as_table.then_some(include)),
         ("create", None) => {
-            let object = parse_body(content_type, input.body)?;
+            let mut object = parse_body(content_type, input.body)?;
+            validate_fields(state, resource, query, &mut object, false, warnings)?;
             Ok(json_response(
                 201,
                 &objects::create(state, resource, namespace, object, writer)?,
             ))
         }
         ("update", Some(name)) => {
-            let object = parse_body(content_type, input.body)?;
+            let mut object = parse_body(content_type, input.body)?;
+            validate_fields(state, resource, query, &mut object, false, warnings)?;
             Ok(json_response(
                 200,
                 &objects::update(state, resource, namespace, name, object, target.status, writer)?,
@@ -420,7 +584,18 @@ async fn dispatch(
                     "fieldManager: Required value: is required for apply requests",
                 ));
             }
-            let body = parse_body(content_type, input.body)?;
+            let mut body = parse_body(content_type, input.body)?;
+            // A JSON patch is a list of operations, not an object to check.
+            if patch_type != PatchType::Json {
+                validate_fields(
+                    state,
+                    resource,
+                    query,
+                    &mut body,
+                    patch_type == PatchType::Apply,
+                    warnings,
+                )?;
+            }
             let request = objects::PatchRequest {
                 patch_type,
                 body: &body,
@@ -514,7 +689,14 @@ fn watch_line(kind: &str, object: &Value) -> Bytes {
     Bytes::from(line)
 }
 
-fn watch(state: Arc<State>, target: &Target, query: &[(String, String)]) -> Result<Response<Body>, ApiError> {
+/// Streams changes; as Tables of one row each when `table` says so, as
+/// kubectl's `get --watch` asks.
+fn watch(
+    state: Arc<State>,
+    target: &Target,
+    query: &[(String, String)],
+    table: Option<table::Include>,
+) -> Result<Response<Body>, ApiError> {
     let (labels, fields) = selectors(target, query)?;
     let collection = objects::collection(target.resource);
     let namespace = target.namespace.clone();
@@ -526,6 +708,16 @@ fn watch(state: Arc<State>, target: &Target, query: &[(String, String)]) -> Resu
         .filter(|v| !v.is_empty() && *v != "0")
         .map(str::to_string);
     let resource = target.resource;
+    let shown = {
+        let state = state.clone();
+        move |object: &Value| match table {
+            Some(include) => {
+                let metadata = json!({"resourceVersion": object["metadata"]["resourceVersion"]});
+                table::table(&state, resource, std::slice::from_ref(object), metadata, include)
+            }
+            None => object.clone(),
+        }
+    };
 
     let matches = {
         let collection = collection.clone();
@@ -543,7 +735,7 @@ fn watch(state: Arc<State>, target: &Target, query: &[(String, String)]) -> Resu
             None => store
                 .list(&collection, target.namespace.as_deref(), None)
                 .filter(|(key, object)| matches(key, object))
-                .map(|(_, object)| watch_line("ADDED", object))
+                .map(|(_, object)| watch_line("ADDED", &shown(object)))
                 .collect(),
             Some(version) => {
                 let version: u64 = version
@@ -553,7 +745,7 @@ fn watch(state: Arc<State>, target: &Target, query: &[(String, String)]) -> Resu
                     Some(events) => events
                         .iter()
                         .filter(|e| matches(&e.key, &e.object))
-                        .map(|e| watch_line(e.kind.as_str(), &e.object))
+                        .map(|e| watch_line(e.kind.as_str(), &shown(&e.object)))
                         .collect(),
                     None => vec![watch_line("ERROR", &ApiError::gone(&version.to_string()).body())],
                 }
@@ -574,7 +766,7 @@ fn watch(state: Arc<State>, target: &Target, query: &[(String, String)]) -> Resu
             tokio::select! {
                 event = live.recv() => match event {
                     Ok(event) if matches(&event.key, &event.object) => {
-                        if sender.send(watch_line(event.kind.as_str(), &event.object)).await.is_err() {
+                        if sender.send(watch_line(event.kind.as_str(), &shown(&event.object))).await.is_err() {
                             return;
                         }
                     }

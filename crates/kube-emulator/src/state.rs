@@ -7,8 +7,10 @@ use std::time::Duration;
 
 use crate::store::Store;
 
-/// A failure to inject into matching requests.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A failure to inject into matching requests: API calls
+/// ([`Emulator::inject_fault`](crate::Emulator::inject_fault)) or webhooks
+/// ([`Emulator::inject_webhook_fault`](crate::Emulator::inject_webhook_fault)).
+#[derive(Debug, Clone, PartialEq)]
 pub enum Fault {
     /// Answer 500 InternalError.
     InternalError,
@@ -17,19 +19,46 @@ pub enum Fault {
         /// Seconds the client is asked to wait.
         retry_after_secs: u32,
     },
+    /// Answer 502 Bad Gateway with an HTML page, as a proxy or load
+    /// balancer in front does when its backend is gone.
+    BadGateway,
+    /// Answer 503 ServiceUnavailable (on webhooks: what the controller
+    /// answers while a Receiver is not ready, or a proxy with no backend).
+    ServiceUnavailable,
+    /// Answer 504: the API server's `Timeout` Status, or on webhooks a
+    /// proxy's gateway timeout.
+    GatewayTimeout,
     /// Answer normally, but only after this long.
     Slow(Duration),
     /// Close the connection without answering.
     DropConnection,
     /// Answer 409 Conflict as for a stale resourceVersion, so clients'
     /// retry-on-conflict paths (read again, reapply) can be exercised.
+    /// API calls only.
     Conflict,
+    /// Answer normally, then let another writer (field manager
+    /// `another-writer`) create this object, as if it did so between the
+    /// client's read and its write: a client that read "not found" and then
+    /// creates gets 409 AlreadyExists. API calls only.
+    CreatedMeanwhile(Box<serde_json::Value>),
 }
+
+impl Fault {
+    /// Whether the fault means anything on the webhook endpoint (it has no
+    /// resourceVersions to conflict on, nor objects to create).
+    pub(crate) fn applies_to_webhooks(&self) -> bool {
+        !matches!(self, Fault::Conflict | Fault::CreatedMeanwhile(_))
+    }
+}
+
+/// The verb and resource webhook faults are filed under.
+pub(crate) const WEBHOOK_FAULT: (&str, &str) = ("post", "webhook");
 
 /// One request the emulator served.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestRecord {
-    /// The Kubernetes verb: get, list, watch, create, update, patch, delete (or "discovery").
+    /// The Kubernetes verb: get, list, watch, create, update, patch, delete
+    /// (or "discovery"; "webhook" for the webhook endpoint).
     pub verb: String,
     /// The HTTP method.
     pub method: String,
@@ -65,6 +94,8 @@ pub struct State {
     /// How long the controller waits before reconciling.
     pub controller_delay: Duration,
     pub(crate) requests: Mutex<Vec<RequestRecord>>,
+    /// Webhook requests, apart from the API's (benchmarks count those).
+    pub(crate) webhook_requests: Mutex<Vec<RequestRecord>>,
     pub(crate) denied: Mutex<Vec<(String, String)>>,
     pub(crate) faults: Mutex<Vec<FaultRule>>,
     next_node_port: AtomicU32,
@@ -79,6 +110,7 @@ impl State {
             with_flux,
             controller_delay,
             requests: Mutex::new(Vec::new()),
+            webhook_requests: Mutex::new(Vec::new()),
             denied: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
             next_node_port: AtomicU32::new(30080),

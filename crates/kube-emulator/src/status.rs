@@ -150,16 +150,20 @@ impl ApiError {
     }
 
     /// 415 for a create or replace body in a format other than JSON or
-    /// YAML (such as protobuf, which the emulator does not decode).
+    /// YAML. For protobuf, which a real API server decodes for built-in
+    /// kinds but the emulator does not, the message says what works instead:
+    /// kubectl sends protobuf from its `create <kind>` generators only.
     pub fn unsupported_body_type(content_type: &str) -> ApiError {
-        ApiError::new(
-            415,
-            "UnsupportedMediaType",
-            format!(
-                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml ({content_type})"
-            ),
-            None,
-        )
+        let mut message = format!(
+            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml ({content_type})"
+        );
+        if content_type.contains("protobuf") {
+            message.push_str(
+                "; kube-emulator does not decode protobuf, which `kubectl create namespace|secret|service|deployment …` \
+                 sends: pipe it through YAML instead, `kubectl create … --dry-run=client -o yaml | kubectl apply -f -`",
+            );
+        }
+        ApiError::new(415, "UnsupportedMediaType", message, None)
     }
 
     /// 415 for an unsupported patch type.
@@ -180,6 +184,27 @@ impl ApiError {
             500,
             "InternalError",
             "Internal error occurred: injected fault".into(),
+            None,
+        )
+    }
+
+    /// 503, injected.
+    pub fn service_unavailable() -> ApiError {
+        ApiError::new(
+            503,
+            "ServiceUnavailable",
+            "the server is currently unable to handle the request (injected fault)".into(),
+            None,
+        )
+    }
+
+    /// 504, injected: the API server's answer to a request that did not
+    /// complete in time.
+    pub fn timeout() -> ApiError {
+        ApiError::new(
+            504,
+            "Timeout",
+            "Timeout: request did not complete within the allotted timeout (injected fault)".into(),
             None,
         )
     }

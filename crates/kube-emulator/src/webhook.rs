@@ -15,7 +15,6 @@
 //! (no Google keys, no issuer), so gcr requests are refused and generic-oidc
 //! accepts any bearer token shaped like a JWT.
 
-use std::convert::Infallible;
 use std::sync::Arc;
 
 use base64::Engine;
@@ -30,8 +29,9 @@ use serde_json::{Value, json};
 use crate::controller::RECEIVERS;
 use crate::objects::now;
 use crate::resources;
+use crate::server::{Dropped, bad_gateway_page};
 use crate::signatures;
-use crate::state::State;
+use crate::state::{Fault, RequestRecord, State, WEBHOOK_FAULT};
 use crate::store::Key;
 
 /// A webhook answer: status and text.
@@ -48,8 +48,28 @@ fn respond((status, text): Answer) -> Response<Full<Bytes>> {
 /// 3 MiB); past it, 413.
 const MAX_BODY: usize = 3 * 1024 * 1024;
 
-/// Serves one webhook request.
-pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+/// Serves one webhook request, or fails it as an injected fault says, and
+/// logs it.
+pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Dropped> {
+    let method = request.method().to_string();
+    let path = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    let result = serve(&state, request).await;
+    state.webhook_requests.lock().unwrap().push(RequestRecord {
+        verb: "webhook".into(),
+        method,
+        path,
+        resource: String::new(),
+        namespace: None,
+        status: result.as_ref().map_or(0, |response| response.status().as_u16()),
+    });
+    result
+}
+
+async fn serve(state: &State, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Dropped> {
     // The controller looks Receivers up by the whole request URI: a query
     // string makes another path (404), as a trailing slash does.
     let path = request
@@ -66,11 +86,33 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Res
         }
         Err(_) => Bytes::new(),
     };
+    let (verb, resource) = WEBHOOK_FAULT;
+    let injected = match state.take_fault(verb, resource) {
+        Some(Fault::InternalError) => Some((500, "Internal Server Error (injected fault)".to_string())),
+        Some(Fault::TooManyRequests { retry_after_secs }) => {
+            let mut response = respond((429, "too many requests (injected fault)".into()));
+            response.headers_mut().insert("retry-after", retry_after_secs.into());
+            return Ok(response);
+        }
+        Some(Fault::BadGateway) => Some((502, bad_gateway_page().to_string())),
+        Some(Fault::ServiceUnavailable) => Some((503, "service unavailable (injected fault)".into())),
+        Some(Fault::GatewayTimeout) => Some((504, "gateway timeout (injected fault)".into())),
+        Some(Fault::DropConnection) => return Err(Dropped),
+        Some(Fault::Slow(delay)) => {
+            tokio::time::sleep(delay).await;
+            None
+        }
+        // Refused when injected: nothing to conflict on or create here.
+        Some(Fault::Conflict | Fault::CreatedMeanwhile(_)) | None => None,
+    };
+    if let Some(answer) = injected {
+        return Ok(respond(answer));
+    }
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
     if method != Method::POST || !path.starts_with(receiver::path::HOOK_PREFIX) {
         return Ok(respond((404, "not found".into())));
     }
-    Ok(respond(receive(&state, &path, &header, &body)))
+    Ok(respond(receive(state, &path, &header, &body)))
 }
 
 fn receive(state: &State, path: &str, header: &dyn Fn(&str) -> Option<String>, body: &[u8]) -> Answer {

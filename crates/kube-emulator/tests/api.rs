@@ -386,6 +386,61 @@ async fn rbac_and_faults() {
 }
 
 #[tokio::test]
+async fn gateway_faults_answer_n_times_then_the_request_is_served() {
+    let emulator = Emulator::start(Options::default()).await.unwrap();
+    let secrets: Api<Secret> = Api::namespaced(client(&emulator).await, "flux-system");
+    for (fault, code, reason) in [
+        (Fault::BadGateway, 502, None),
+        (Fault::ServiceUnavailable, 503, Some("ServiceUnavailable")),
+        (Fault::GatewayTimeout, 504, Some("Timeout")),
+    ] {
+        emulator.inject_fault("get", "secrets", fault, 2);
+        for _ in 0..2 {
+            match secrets.get("x").await.unwrap_err() {
+                // A proxy's 502 is HTML, not a Status: kube still names the code.
+                kube::Error::Api(status) => {
+                    assert_eq!(status.code, code);
+                    if let Some(reason) = reason {
+                        assert_eq!(status.reason, reason);
+                    }
+                }
+                other => panic!("{code}: {other}"),
+            }
+        }
+        assert_eq!(api_error(secrets.get("x").await.unwrap_err()).0, 404, "{code} used up");
+    }
+}
+
+#[tokio::test]
+async fn another_writer_creates_an_object_between_a_read_and_a_write() {
+    let emulator = Emulator::start(Options::default()).await.unwrap();
+    let secrets: Api<Secret> = Api::namespaced(client(&emulator).await, "flux-system");
+    let theirs = json!({"apiVersion": "v1", "kind": "Secret",
+                        "metadata": {"name": "raced", "namespace": "flux-system"},
+                        "stringData": {"token": "theirs"}});
+    emulator.inject_fault("get", "secrets", Fault::CreatedMeanwhile(Box::new(theirs)), 1);
+    assert!(
+        secrets.get_opt("raced").await.unwrap().is_none(),
+        "the read saw nothing"
+    );
+    let ours: Secret = serde_json::from_value(json!({"metadata": {"name": "raced"},
+                                                     "stringData": {"token": "ours"}}))
+    .unwrap();
+    let (code, reason) = api_error(secrets.create(&PostParams::default(), &ours).await.unwrap_err());
+    assert_eq!((code, reason.as_str()), (409, "AlreadyExists"));
+    let stored = secrets.get("raced").await.unwrap();
+    assert_eq!(stored.data.unwrap()["token"].0, b"theirs");
+    let managers: Vec<_> = stored
+        .metadata
+        .managed_fields
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|m| m.manager)
+        .collect();
+    assert_eq!(managers, ["another-writer"]);
+}
+
+#[tokio::test]
 async fn without_flux_there_are_no_receivers() {
     let emulator = Emulator::start(Options {
         with_flux: false,

@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 
 use hmac::{KeyInit, Mac};
-use kube_emulator::{BackgroundEmulator, Options};
+use kube_emulator::{BackgroundEmulator, Fault, Options};
 use serde_json::{Value, json};
 
 /// GitHub's documented example ("Validating webhook deliveries").
@@ -258,4 +258,36 @@ fn wildcards_select_by_match_labels_and_need_them() {
         "'*' without matchLabels is looked up by name"
     );
     assert!(!hook.triggered());
+}
+
+#[test]
+fn injected_gateway_faults_answer_n_times_then_the_hook_is_served() {
+    let hook = Hook::start("generic", &[], "token");
+    for (fault, code) in [
+        (Fault::BadGateway, 502),
+        (Fault::ServiceUnavailable, 503),
+        (Fault::GatewayTimeout, 504),
+        (Fault::InternalError, 500),
+        (Fault::TooManyRequests { retry_after_secs: 1 }, 429),
+    ] {
+        hook.emulator.inject_webhook_fault(fault, 2);
+        assert_eq!(hook.post(&[], b"{}"), code);
+        assert_eq!(hook.post(&[], b"{}"), code);
+        assert!(!hook.triggered(), "{code}: nothing annotated while failing");
+    }
+    assert_eq!(hook.post(&[], b"{}"), 200, "the faults are used up");
+    assert!(hook.triggered());
+    let statuses: Vec<u16> = hook.emulator.webhook_requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [502, 502, 503, 503, 504, 504, 500, 500, 429, 429, 200]);
+    assert!(
+        hook.emulator.webhook_requests().iter().all(|r| r.path == hook.path),
+        "the log names the hook path"
+    );
+}
+
+#[test]
+#[should_panic(expected = "for API calls only")]
+fn conflicts_cannot_be_injected_into_webhooks() {
+    let emulator = BackgroundEmulator::start(Options::default()).unwrap();
+    emulator.inject_webhook_fault(Fault::Conflict, 1);
 }
