@@ -86,8 +86,9 @@ func runStart(testenv, path string) int {
 }
 
 // runCommand starts the control plane, runs args with
-// FLUX_RECEIVER_E2E_KUBECONFIG and FLUX_RECEIVER_E2E_WEBHOOK set, stops it
-// and returns the command's exit status.
+// FLUX_RECEIVER_E2E_KUBECONFIG and FLUX_RECEIVER_E2E_WEBHOOK set (and
+// FLUX_RECEIVER_E2E_FLUX, the real flux CLI built beside us), stops it and
+// returns the command's exit status.
 func runCommand(testenv string, args []string) int {
 	began := time.Now()
 	cp, err := start(testenv)
@@ -106,7 +107,8 @@ func runCommand(testenv string, args []string) int {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Env = append(os.Environ(),
 		"FLUX_RECEIVER_E2E_KUBECONFIG="+config,
-		"FLUX_RECEIVER_E2E_WEBHOOK="+cp.webhook)
+		"FLUX_RECEIVER_E2E_WEBHOOK="+cp.webhook,
+		"FLUX_RECEIVER_E2E_FLUX="+filepath.Join(testenv, "bin", "flux"))
 	// The command shares our terminal and gets its own ^C; we only wait.
 	signal.Ignore(syscall.SIGINT)
 	err = cmd.Run()
