@@ -256,7 +256,7 @@ pub struct TriggerArgs {
 #[derive(Debug, Clone, Args)]
 pub struct SetupArgs {
     /// Name of the Receiver
-    #[arg(value_parser = parse_object_name)]
+    #[arg(value_parser = parse_created_name)]
     pub name: String,
 
     /// Receiver type (asked on a terminal when missing)
@@ -264,10 +264,10 @@ pub struct SetupArgs {
     pub provider: Option<ProviderType>,
 
     /// Event to accept (repeatable, comma lists; default: the provider's usual ones)
-    #[arg(long = "event", value_name = "EVENT", value_delimiter = ',', value_parser = parse_event)]
+    #[arg(long = "event", value_name = "EVENT", value_delimiter = ',', value_parser = parse_event, allow_hyphen_values = true)]
     pub events: Vec<String>,
 
-    /// Object to reconcile: Kind/name, Kind/name.namespace, Kind/* (with --match-label), optionally after group/version/ (repeatable, comma lists; asked when missing)
+    /// Object to reconcile: Kind/name, Kind/namespace/name, Kind/* (with --match-label), optionally after group/version/ (repeatable, comma lists; asked when missing)
     #[arg(long = "resource", value_name = "KIND/NAME", value_delimiter = ',', value_parser = parse_resource)]
     pub resources: Vec<ResourceRef>,
 
@@ -402,7 +402,7 @@ pub struct ExportArgs {
 #[derive(Debug, Clone, Args)]
 pub struct CreateArgs {
     /// Name of the Receiver
-    #[arg(value_parser = parse_object_name)]
+    #[arg(value_parser = parse_created_name)]
     pub name: String,
 
     /// Receiver type (the webhook provider)
@@ -413,7 +413,7 @@ pub struct CreateArgs {
     #[arg(long, value_name = "SECRET", value_parser = parse_object_name)]
     pub secret_ref: Option<String>,
 
-    /// Object to reconcile: Kind/name, Kind/name.namespace, Kind/* (with --match-label), optionally after group/version/ (repeatable, comma lists)
+    /// Object to reconcile: Kind/name, Kind/namespace/name, Kind/* (with --match-label), optionally after group/version/ (repeatable, comma lists)
     #[arg(long = "resource", value_name = "KIND/NAME", value_delimiter = ',', value_parser = parse_resource, required = true)]
     pub resources: Vec<ResourceRef>,
 
@@ -422,7 +422,7 @@ pub struct CreateArgs {
     pub match_labels: Vec<(String, String)>,
 
     /// Event to accept, e.g. push (repeatable, comma lists; default: all)
-    #[arg(long = "event", value_name = "EVENT", value_delimiter = ',', value_parser = parse_event)]
+    #[arg(long = "event", value_name = "EVENT", value_delimiter = ',', value_parser = parse_event, allow_hyphen_values = true)]
     pub events: Vec<String>,
 
     /// Label to set, key=value (repeatable, comma lists)
@@ -454,7 +454,7 @@ pub struct CreateArgs {
 #[derive(Debug, Clone, Args)]
 pub struct SecretArgs {
     /// Name of the Secret
-    #[arg(value_parser = parse_object_name)]
+    #[arg(value_parser = parse_created_name)]
     pub name: String,
 
     /// Receiver type the token is for
@@ -466,7 +466,7 @@ pub struct SecretArgs {
     pub hostname: Option<String>,
 
     /// The webhook token (default: keep the Secret's, or 32 random bytes, hex). Prefer --token-file: command lines are visible to other users
-    #[arg(long, value_name = "TOKEN", group = "token_source", value_parser = parse_token)]
+    #[arg(long, value_name = "TOKEN", group = "token_source", value_parser = parse_token, allow_hyphen_values = true)]
     pub token: Option<String>,
 
     /// Read the webhook token from a file (one trailing newline is ignored)
@@ -493,12 +493,12 @@ pub struct SecretArgs {
     #[arg(long, value_name = "NAME", value_parser = parse_object_name)]
     pub receiver_name: Option<String>,
 
-    /// gcr: the IAM service account email Pub/Sub pushes as
-    #[arg(long, value_name = "EMAIL", value_parser = parse_non_empty)]
+    /// gcr: the IAM service account email Pub/Sub pushes as (empty: not given, as in flux)
+    #[arg(long, value_name = "EMAIL")]
     pub email_claim: Option<String>,
 
-    /// gcr: the expected token audience (default: the webhook URL)
-    #[arg(long, value_name = "AUDIENCE", value_parser = parse_non_empty)]
+    /// gcr: the expected token audience (default: the webhook URL; empty: not given, as in flux)
+    #[arg(long, value_name = "AUDIENCE")]
     pub audience_claim: Option<String>,
 
     /// Label to set, key=value (repeatable, comma lists)
@@ -608,6 +608,12 @@ fn parse_namespace(text: &str) -> Result<String, String> {
 
 fn parse_object_name(text: &str) -> Result<String, String> {
     names::validate_dns1123_subdomain(text).map_err(|e| e.to_string())?;
+    Ok(text.to_string())
+}
+
+/// A name `flux create` would accept for a new object.
+fn parse_created_name(text: &str) -> Result<String, String> {
+    names::validate_created_name(text).map_err(|e| e.to_string())?;
     Ok(text.to_string())
 }
 

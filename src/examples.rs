@@ -24,8 +24,8 @@ flux-receiver create github-receiver --type github --event ping,push \\
 
 # Trigger objects in another namespace, and only for tag pushes
 flux-receiver create gitlab-receiver --type gitlab --event 'Tag Push Hook' \\
-  --secret-ref gitlab-token --resource GitRepository/app.apps \\
-  --resource Kustomization/app.apps";
+  --secret-ref gitlab-token --resource GitRepository/apps/app \\
+  --resource Kustomization/apps/app";
 
 const SECRET: &str = "\
 # A GitHub token Secret with a generated token and the hook URL annotation

@@ -458,7 +458,7 @@ fn forbidden_names_verb_resource_and_namespace() {
     env.emulator.deny("patch", "receivers");
     let output = env.run(&[
         "create",
-        "r",
+        "rx",
         "--type",
         "github",
         "--secret-ref",
@@ -468,7 +468,7 @@ fn forbidden_names_verb_resource_and_namespace() {
     ]);
     assert_failure(
         &output,
-        "forbidden: cannot patch receivers 'r' in namespace 'flux-system'",
+        "forbidden: cannot patch receivers 'rx' in namespace 'flux-system'",
     );
     let patches = env.count("patch receivers");
     assert_eq!(patches, 1, "a permanent error is not retried");
@@ -479,7 +479,7 @@ fn missing_namespace() {
     let env = Env::with_flux();
     let output = env.run(&[
         "create",
-        "r",
+        "rx",
         "-n",
         "nowhere",
         "--type",

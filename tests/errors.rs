@@ -22,7 +22,7 @@ fn usage_error(args: &[&str]) -> String {
 
 const VALID_CREATE: [&str; 8] = [
     "create",
-    "r",
+    "rx",
     "--type",
     "github",
     "--secret-ref",
@@ -42,7 +42,7 @@ fn create_with(extra: &[&str]) -> Vec<&'static str> {
 fn unknown_type_lists_valid_types_and_suggests_the_closest() {
     let line = usage_error(&[
         "create",
-        "r",
+        "rx",
         "--type",
         "githb",
         "--secret-ref",
@@ -131,11 +131,11 @@ fn invalid_timeout() {
 
 #[test]
 fn missing_required_flags() {
-    let line = usage_error(&["create", "r", "--type", "github", "--secret-ref", "s", "--export"]);
+    let line = usage_error(&["create", "rx", "--type", "github", "--secret-ref", "s", "--export"]);
     assert_eq!(line, "error: missing required argument: --resource <KIND/NAME>");
     let line = usage_error(&[
         "create",
-        "r",
+        "rx",
         "--type",
         "github",
         "--resource",
@@ -143,7 +143,7 @@ fn missing_required_flags() {
         "--export",
     ]);
     assert_eq!(line, "error: --secret-ref is required for receiver type 'github'");
-    let line = usage_error(&["secret", "s", "--export"]);
+    let line = usage_error(&["secret", "sx", "--export"]);
     assert_eq!(line, "error: missing required argument: --type <TYPE>");
 }
 
@@ -151,7 +151,7 @@ fn missing_required_flags() {
 fn secret_ref_on_generic_oidc() {
     let line = usage_error(&[
         "create",
-        "r",
+        "rx",
         "--type",
         "generic-oidc",
         "--secret-ref",
@@ -170,7 +170,7 @@ fn secret_ref_on_generic_oidc() {
 fn unreadable_token_file() {
     let line = usage_error(&[
         "secret",
-        "s",
+        "sx",
         "--type",
         "github",
         "--token-file",
@@ -189,7 +189,7 @@ fn empty_token_file() {
     let file = dir.path().join("empty");
     std::fs::write(&file, "\n").unwrap();
     let path = file.to_str().unwrap();
-    let line = usage_error(&["secret", "s", "--type", "github", "--token-file", path, "--export"]);
+    let line = usage_error(&["secret", "sx", "--type", "github", "--token-file", path, "--export"]);
     assert!(
         line.contains(path) && line.contains("--token-file") && line.contains("token is empty"),
         "{line}"
@@ -198,7 +198,7 @@ fn empty_token_file() {
 
 #[test]
 fn empty_token_flag() {
-    let line = usage_error(&["secret", "s", "--type", "github", "--token", "", "--export"]);
+    let line = usage_error(&["secret", "sx", "--type", "github", "--token", "", "--export"]);
     assert!(line.contains("--token") && line.contains("token is empty"), "{line}");
 }
 
@@ -206,7 +206,7 @@ fn empty_token_flag() {
 fn gcr_needs_an_email_claim() {
     let line = usage_error(&[
         "secret",
-        "s",
+        "sx",
         "--type",
         "gcr",
         "--hostname",
@@ -217,14 +217,31 @@ fn gcr_needs_an_email_claim() {
 }
 
 #[test]
-fn claims_are_gcr_only() {
-    let line = usage_error(&["secret", "s", "--type", "github", "--email-claim", "a@b.c", "--export"]);
-    assert!(line.contains("--email-claim") && line.contains("gcr"), "{line}");
+fn claims_are_gcr_only_and_ignored_otherwise_as_flux_does() {
+    let plain = run(&["secret", "sx", "--type", "github", "--token", "t", "--export"]);
+    let claimed = run(&[
+        "secret",
+        "sx",
+        "--type",
+        "github",
+        "--token",
+        "t",
+        "--email-claim",
+        "a@b.c",
+        "--export",
+    ]);
+    assert!(claimed.status.success());
+    assert_eq!(claimed.stdout, plain.stdout);
+    let stderr = String::from_utf8(claimed.stderr).unwrap();
+    assert!(
+        stderr.contains("--email-claim is only used by receiver type 'gcr'; ignored"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn invalid_hostname() {
-    let line = usage_error(&["secret", "s", "--type", "github", "--hostname", "ftp://x", "--export"]);
+    let line = usage_error(&["secret", "sx", "--type", "github", "--hostname", "ftp://x", "--export"]);
     assert!(line.contains("'ftp://x'") && line.contains("--hostname"), "{line}");
 }
 
@@ -283,9 +300,9 @@ fn without_export_and_without_a_kubeconfig_the_failure_says_what_to_do() {
 #[test]
 fn bad_tokens_are_never_echoed() {
     for (command, token) in [
-        (vec!["secret", "s", "--type", "github", "--export"], "hunter2secret\t"),
+        (vec!["secret", "sx", "--type", "github", "--export"], "hunter2secret\t"),
         (
-            vec!["secret", "s", "--type", "github", "--export"],
+            vec!["secret", "sx", "--type", "github", "--export"],
             "firsthalf\nsecondhalf",
         ),
         (vec!["url", "r", "--type", "github"], "firsthalf\nsecondhalf"),
@@ -307,7 +324,7 @@ fn bad_token_file_contents_are_never_echoed() {
     let file = dir.path().join("token");
     std::fs::write(&file, "firsthalf\nsecondhalf\n").unwrap();
     let path = file.to_str().unwrap();
-    let line = usage_error(&["secret", "s", "--type", "github", "--token-file", path, "--export"]);
+    let line = usage_error(&["secret", "sx", "--type", "github", "--token-file", path, "--export"]);
     assert!(line.contains("--token-file") && line.contains(path), "{line}");
     assert!(!line.contains("firsthalf") && !line.contains("secondhalf"), "{line}");
 }

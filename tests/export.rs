@@ -81,7 +81,7 @@ fn namespaced_resources_and_namespace_flag() {
             "--secret-ref",
             "harbor-token",
             "--resource",
-            "ImageRepository/podinfo.flux-system",
+            "ImageRepository/flux-system/podinfo",
             "--resource",
             "OCIRepository/manifests",
             "--export",
@@ -113,7 +113,7 @@ fn generic_oidc_has_no_secret_ref() {
 fn an_api_version_prefix_is_written_and_silences_the_warning() {
     let output = run(&[
         "create",
-        "r",
+        "rx",
         "--type",
         "generic",
         "--secret-ref",
@@ -133,7 +133,7 @@ fn an_api_version_prefix_is_written_and_silences_the_warning() {
     );
     let output = run(&[
         "create",
-        "r",
+        "rx",
         "--type",
         "generic",
         "--secret-ref",
@@ -150,7 +150,7 @@ fn an_api_version_prefix_is_written_and_silences_the_warning() {
 
 #[test]
 fn wildcards_take_match_labels_and_warn_without_them() {
-    let base = ["create", "r", "--type", "generic", "--secret-ref", "t", "--export"];
+    let base = ["create", "rx", "--type", "generic", "--secret-ref", "t", "--export"];
     let with = |extra: &[&str]| run(&[&base[..], extra].concat());
 
     let output = with(&["--resource", "GitRepository/*", "--match-label", "team=a,tier=web"]);

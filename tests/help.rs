@@ -220,6 +220,6 @@ fn broken_examples_are_caught() {
     // Arguments the parser rejects.
     let calls = invocations("flux-receiver create r --type github --resource GitRepository/x --event").unwrap();
     assert!(accepted(&calls[0]).is_err());
-    let calls = invocations("flux-receiver create r --type github --resource GitRepository/x").unwrap();
+    let calls = invocations("flux-receiver create rx --type github --resource GitRepository/x").unwrap();
     assert_eq!(accepted(&calls[0]), Ok(()));
 }

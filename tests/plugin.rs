@@ -287,7 +287,7 @@ fn every_suggested_command_says_flux_receiver_when_run_by_flux() {
         triggered.contains("expose it with `flux receiver expose`"),
         "{triggered}"
     );
-    let (code, refused) = run(&["setup", "r", "--type", "gcr", "--resource", "GitRepository/x", "--yes"]);
+    let (code, refused) = run(&["setup", "rx", "--type", "gcr", "--resource", "GitRepository/x", "--yes"]);
     assert_eq!(code, Some(2), "{refused}");
     assert!(
         refused.contains("use `flux receiver secret --type gcr` and `flux receiver create`"),

@@ -486,7 +486,7 @@ mod real {
             "--secret-ref",
             "t",
             "--resource",
-            &format!("GitRepository/app.{}", other.name),
+            &format!("GitRepository/{}/app", other.name),
         ]));
         ok(&ns.trigger("r", &[]));
         eventually("the other namespace's GitRepository to be annotated", || {

@@ -179,7 +179,7 @@ fn setup_names_the_failed_step_and_resumes() {
 #[test]
 fn setup_without_flags_and_without_a_terminal_says_what_is_missing() {
     let env = start(Options::default());
-    let output = env.run_with_stdin(&["setup", "r"], "");
+    let output = env.run_with_stdin(&["setup", "rx"], "");
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("missing required argument: --type <TYPE>"));
 }
@@ -367,7 +367,7 @@ fn doctor_without_flux() {
 fn setup_refuses_gcr_before_asking_anything() {
     let env = start(Options::default());
     // No --resource either: the gcr refusal comes first, naming the flag.
-    let output = env.run_with_stdin(&["setup", "r", "--type", "gcr"], "");
+    let output = env.run_with_stdin(&["setup", "rx", "--type", "gcr"], "");
     assert_eq!(output.status.code(), Some(2));
     let stderr = text(&output.stderr);
     assert!(stderr.contains("invalid value 'gcr' for '--type <TYPE>'"), "{stderr}");

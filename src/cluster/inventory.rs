@@ -80,7 +80,7 @@ pub struct ReceiverRow {
     pub message: String,
     /// `spec.events`.
     pub events: Vec<String>,
-    /// `spec.resources` as `Kind/name[.namespace]`.
+    /// `spec.resources` as `Kind/[namespace/]name`.
     pub resources: Vec<String>,
     /// `spec.secretRef.name`.
     pub secret: Option<String>,

@@ -40,8 +40,8 @@ pub fn run(global: &GlobalArgs, args: &SecretArgs) -> CliResult {
         token: String::new(),
         hostname: args.hostname.clone(),
         receiver_name: args.receiver_name.clone(),
-        email_claim: args.email_claim.clone(),
-        audience_claim: args.audience_claim.clone(),
+        email_claim: gcr_claim(args, "--email-claim", &args.email_claim),
+        audience_claim: gcr_claim(args, "--audience-claim", &args.audience_claim),
     };
     if args.export {
         options.token = match supplied {
@@ -61,6 +61,18 @@ pub fn run(global: &GlobalArgs, args: &SecretArgs) -> CliResult {
         ..options.clone()
     })?;
     block_on(apply(global, args, options, supplied))
+}
+
+/// A claim flag's value for gcr. Other types have no claims: as flux does,
+/// the flag is ignored (so the output stays flux's), with a warning.
+fn gcr_claim(args: &SecretArgs, flag: &str, value: &Option<String>) -> Option<String> {
+    // An empty value is no value, as flux's string flags have it.
+    let value = &value.clone().filter(|v| !v.is_empty());
+    if value.is_some() && args.provider != receiver::ProviderType::Gcr {
+        progress::warn(&format!("{flag} is only used by receiver type 'gcr'; ignored"));
+        return None;
+    }
+    value.clone()
 }
 
 fn generate() -> CliResult<String> {

@@ -178,7 +178,7 @@ fn plan(args: &SetupArgs, interactive: bool) -> CliResult<Plan> {
         args.resources.clone()
     } else if interactive {
         let answer: String = dialoguer::Input::new()
-            .with_prompt("Objects to reconcile on each webhook (Kind/name[.namespace], comma-separated)")
+            .with_prompt("Objects to reconcile on each webhook (Kind/name or Kind/namespace/name, comma-separated)")
             .validate_with(|text: &String| parse_resources(text).map(|_| ()))
             .interact_text()
             .map_err(prompt_error)?;

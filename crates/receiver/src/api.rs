@@ -105,11 +105,12 @@ pub struct CrossNamespaceObjectReference {
 /// `Kind/name` or `Kind/name.namespace`, as `--resource` takes it.
 impl std::fmt::Display for CrossNamespaceObjectReference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.kind, self.name)?;
+        // The `--resource` syntax: Kind/name, or Kind/namespace/name.
+        write!(f, "{}/", self.kind)?;
         if let Some(namespace) = &self.namespace {
-            write!(f, ".{namespace}")?;
+            write!(f, "{namespace}/")?;
         }
-        Ok(())
+        write!(f, "{}", self.name)
     }
 }
 

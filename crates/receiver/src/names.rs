@@ -48,6 +48,20 @@ pub fn validate_dns1123_label(value: &str) -> Result<(), InvalidName> {
     Ok(())
 }
 
+/// The name of an object flux creates (`flux create …` checks it before
+/// anything else): a DNS-1123 label of at least two characters, as flux's
+/// `validateObjectName` matches `^[a-z0-9]([a-z0-9-]){0,61}[a-z0-9]$`. So a
+/// manifest flux-receiver writes is one `flux create` could have written.
+pub fn validate_created_name(value: &str) -> Result<(), InvalidName> {
+    validate_dns1123_label(value)?;
+    if value.len() < 2 {
+        return Err(InvalidName(
+            "must be at least 2 characters (flux create's rule: 2 to 63 lowercase alphanumerics or '-')".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// A DNS-1123 subdomain: at most 253 characters, dot-separated labels.
 /// Most object names (Receivers, Secrets, GitRepositories) are subdomains.
 pub fn validate_dns1123_subdomain(value: &str) -> Result<(), InvalidName> {
@@ -180,5 +194,15 @@ mod tests {
         assert!(parse_label("a=b c").is_err());
         assert!(parse_label("/a=b").is_err());
         assert!(parse_label("UPPER.com/a=b").is_err());
+    }
+
+    #[test]
+    fn created_names_follow_flux_create() {
+        for good in ["ab", "a1", "github-receiver", &"x".repeat(63)] {
+            assert!(validate_created_name(good).is_ok(), "{good}");
+        }
+        for bad in ["a", "", "a.b", "-ab", "ab-", "Ab", "a_b", &"x".repeat(64)] {
+            assert!(validate_created_name(bad).is_err(), "{bad}");
+        }
     }
 }

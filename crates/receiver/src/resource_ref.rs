@@ -1,4 +1,4 @@
-//! `Kind/name[.namespace]` references to the Flux objects a Receiver triggers.
+//! `Kind/[namespace/]name` references to the Flux objects a Receiver triggers.
 
 use std::fmt;
 use std::str::FromStr;
@@ -182,11 +182,11 @@ pub struct ResourceRef {
     pub namespace: Option<String>,
 }
 
-/// Why a `Kind/name[.namespace]` reference was rejected.
+/// Why a `Kind/[namespace/]name` reference was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ResourceRefError {
     /// Not of the form `Kind/name`.
-    #[error("must be in the form Kind/name, Kind/name.namespace or group/version/Kind/name")]
+    #[error("must be in the form Kind/name, Kind/namespace/name, or either after group/version/")]
     Format,
     /// The apiVersion's group is not the kind's.
     #[error("invalid apiVersion '{given}' for {kind}: {kind} is served by {expected}")]
@@ -222,23 +222,38 @@ pub enum ResourceRefError {
 impl FromStr for ResourceRef {
     type Err = ResourceRefError;
 
-    /// Parses `Kind/name`, `Kind/name.namespace`, or either after an
+    /// Parses `Kind/name`, `Kind/namespace/name`, or either after an
     /// apiVersion (`kustomize.toolkit.fluxcd.io/v1/Kustomization/app`).
     /// The name may be `*` (every object with the Receiver's matchLabels).
     ///
-    /// Like `flux create receiver`, a dot introduces the namespace. Namespaces
-    /// cannot contain dots, so the text after the *last* dot is the namespace:
-    /// for one dot this is exactly Flux's reading.
+    /// `Kind/name` is read as `flux create receiver` reads it: the name is
+    /// everything after the slash, dots included (flux writes
+    /// `GitRepository/app.team-a` as the name `app.team-a`). A namespace is
+    /// an extension flux has no syntax for, so it takes a form flux refuses
+    /// (three parts) rather than one it would read differently.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let parts: Vec<&str> = text.split('/').collect();
-        let (api_version, kind, target) = match parts[..] {
-            [kind, target] => (None, kind, target),
-            [group, version, kind, target] if !group.is_empty() && !version.is_empty() => {
-                (Some(format!("{group}/{version}")), kind, target)
-            }
+        let versioned = |group: &str, version: &str| {
+            (!group.is_empty() && !version.is_empty()).then(|| format!("{group}/{version}"))
+        };
+        let (api_version, kind, namespace, name) = match parts[..] {
+            [kind, name] => (None, kind, None, name),
+            [kind, namespace, name] => (None, kind, Some(namespace), name),
+            [group, version, kind, name] => (
+                Some(versioned(group, version).ok_or(ResourceRefError::Format)?),
+                kind,
+                None,
+                name,
+            ),
+            [group, version, kind, namespace, name] => (
+                Some(versioned(group, version).ok_or(ResourceRefError::Format)?),
+                kind,
+                Some(namespace),
+                name,
+            ),
             _ => return Err(ResourceRefError::Format),
         };
-        if kind.is_empty() || target.is_empty() {
+        if kind.is_empty() || name.is_empty() || namespace.is_some_and(str::is_empty) {
             return Err(ResourceRefError::Format);
         }
         let kind: ResourceKind = kind.parse()?;
@@ -254,10 +269,6 @@ impl FromStr for ResourceRef {
                 });
             }
         }
-        let (name, namespace) = match target.rsplit_once('.') {
-            Some((name, namespace)) => (name, Some(namespace)),
-            None => (target, None),
-        };
         if name != WILDCARD {
             validate_dns1123_subdomain(name).map_err(|e| ResourceRefError::Name {
                 name: name.to_string(),
@@ -299,11 +310,11 @@ impl fmt::Display for ResourceRef {
         if let Some(api_version) = &self.api_version {
             write!(f, "{api_version}/")?;
         }
-        write!(f, "{}/{}", self.kind, self.name)?;
+        write!(f, "{}/", self.kind)?;
         if let Some(namespace) = &self.namespace {
-            write!(f, ".{namespace}")?;
+            write!(f, "{namespace}/")?;
         }
-        Ok(())
+        write!(f, "{}", self.name)
     }
 }
 
@@ -323,11 +334,12 @@ mod tests {
                 namespace: None
             }
         );
-        let r: ResourceRef = "OCIRepository/app.apps".parse().unwrap();
-        assert_eq!(r.namespace.as_deref(), Some("apps"));
-        assert_eq!(r.to_string(), "OCIRepository/app.apps");
+        let r: ResourceRef = "OCIRepository/apps/app".parse().unwrap();
+        assert_eq!((r.name.as_str(), r.namespace.as_deref()), ("app", Some("apps")));
+        assert_eq!(r.to_string(), "OCIRepository/apps/app");
+        // As flux reads it: a dot is part of the name.
         let r: ResourceRef = "Kustomization/my.app.team-a".parse().unwrap();
-        assert_eq!((r.name.as_str(), r.namespace.as_deref()), ("my.app", Some("team-a")));
+        assert_eq!((r.name.as_str(), r.namespace.as_deref()), ("my.app.team-a", None));
     }
 
     #[test]
@@ -335,7 +347,8 @@ mod tests {
         assert_eq!("GitRepository".parse::<ResourceRef>(), Err(ResourceRefError::Format));
         assert_eq!("/x".parse::<ResourceRef>(), Err(ResourceRefError::Format));
         assert_eq!("GitRepository/".parse::<ResourceRef>(), Err(ResourceRefError::Format));
-        assert_eq!("a/b/c".parse::<ResourceRef>(), Err(ResourceRefError::Format));
+        assert_eq!("a/b/c/d/e/f".parse::<ResourceRef>(), Err(ResourceRefError::Format));
+        assert_eq!("GitRepository//x".parse::<ResourceRef>(), Err(ResourceRefError::Format));
         assert!(matches!(
             "GitRepo/x".parse::<ResourceRef>(),
             Err(ResourceRefError::Kind(_))
@@ -345,7 +358,7 @@ mod tests {
             Err(ResourceRefError::Name { .. })
         ));
         assert!(matches!(
-            "GitRepository/x.Bad".parse::<ResourceRef>(),
+            "GitRepository/Bad/x".parse::<ResourceRef>(),
             Err(ResourceRefError::Namespace { .. })
         ));
     }
@@ -359,7 +372,7 @@ mod tests {
 
     #[test]
     fn api_version_prefix_and_wildcard() {
-        let r: ResourceRef = "kustomize.toolkit.fluxcd.io/v1/Kustomization/app.team-a"
+        let r: ResourceRef = "kustomize.toolkit.fluxcd.io/v1/Kustomization/team-a/app"
             .parse()
             .unwrap();
         assert_eq!(r.api_version.as_deref(), Some("kustomize.toolkit.fluxcd.io/v1"));
@@ -367,7 +380,7 @@ mod tests {
             (r.kind, r.name.as_str(), r.namespace.as_deref()),
             (ResourceKind::Kustomization, "app", Some("team-a"))
         );
-        assert_eq!(r.to_string(), "kustomize.toolkit.fluxcd.io/v1/Kustomization/app.team-a");
+        assert_eq!(r.to_string(), "kustomize.toolkit.fluxcd.io/v1/Kustomization/team-a/app");
         // Another version of the kind's group is fine; another group is a typo.
         assert!(
             "helm.toolkit.fluxcd.io/v2beta2/HelmRelease/x"
@@ -382,10 +395,10 @@ mod tests {
             "kustomize.toolkit.fluxcd.io/V1/Kustomization/x".parse::<ResourceRef>(),
             Err(ResourceRefError::ApiVersion { .. })
         ));
-        assert_eq!(
+        assert!(matches!(
             "a/Kustomization/x".parse::<ResourceRef>(),
-            Err(ResourceRefError::Format)
-        );
+            Err(ResourceRefError::Kind(_))
+        ));
         assert_eq!(
             "/v1/Kustomization/x".parse::<ResourceRef>(),
             Err(ResourceRefError::Format)
@@ -394,7 +407,7 @@ mod tests {
         let r: ResourceRef = "GitRepository/*".parse().unwrap();
         assert!(r.is_wildcard());
         assert_eq!(r.to_string(), "GitRepository/*");
-        let r: ResourceRef = "GitRepository/*.apps".parse().unwrap();
+        let r: ResourceRef = "GitRepository/apps/*".parse().unwrap();
         assert_eq!((r.name.as_str(), r.namespace.as_deref()), ("*", Some("apps")));
         assert!("GitRepository/a*".parse::<ResourceRef>().is_err());
     }
