@@ -206,7 +206,7 @@ fn observe(backend: &Backend, prefix: &str) -> Observations {
             &ns,
             &[
                 "create",
-                "r",
+                "rx",
                 "--type",
                 type_,
                 "--secret-ref",
@@ -216,7 +216,7 @@ fn observe(backend: &Backend, prefix: &str) -> Observations {
             ],
         );
         record(&format!("{type_}: create exit"), format!("{:?}", create.status.code()));
-        let r = reconciled(backend, &ns, "r");
+        let r = reconciled(backend, &ns, "rx");
         record(&format!("{type_}: Ready"), ready(&r));
         let token = backend.get("v1", "secrets", &ns, "token").unwrap()["data"]["token"].clone();
         let token = {
@@ -228,14 +228,14 @@ fn observe(backend: &Backend, prefix: &str) -> Observations {
             )
             .unwrap()
         };
-        let path = String::from_utf8_lossy(&backend.run(&ns, &["url", "r", "--token", &token]).stdout)
+        let path = String::from_utf8_lossy(&backend.run(&ns, &["url", "rx", "--token", &token]).stdout)
             .trim()
             .to_string();
         record(
             &format!("{type_}: webhookPath is sha256(token+name+namespace)"),
             (r["status"]["webhookPath"] == path.as_str()).to_string(),
         );
-        let trigger = backend.run(&ns, &["trigger", "r", "--hostname", &webhook, "--retries", "0"]);
+        let trigger = backend.run(&ns, &["trigger", "rx", "--hostname", &webhook, "--retries", "0"]);
         record(&format!("{type_}: trigger"), trigger_status(&trigger));
         record(
             &format!("{type_}: source annotated"),
@@ -245,7 +245,7 @@ fn observe(backend: &Backend, prefix: &str) -> Observations {
             &ns,
             &[
                 "trigger",
-                "r",
+                "rx",
                 "--hostname",
                 &webhook,
                 "--retries",

@@ -277,7 +277,7 @@ mod real {
     fn the_controller_refuses_bad_signatures_and_unknown_paths() {
         let ns = Namespace::create("refuse");
         ns.git_repository("app", "");
-        ns.secret_and_receiver("gh", "github", "t", "GitRepository/app");
+        ns.secret_and_receiver("gh", "github", "tk", "GitRepository/app");
         let url = format!("{}{}", ns.webhook, ns.webhook_path("gh"));
         let headers = [
             ("X-GitHub-Event", "push"),
@@ -298,10 +298,10 @@ mod real {
     fn rotate_moves_the_served_path() {
         let ns = Namespace::create("rotate");
         ns.git_repository("app", "");
-        ns.secret_and_receiver("r", "generic", "t", "GitRepository/app");
-        let old = ns.webhook_path("r");
-        ok(&ns.run(&["rotate", "r", "--yes"]));
-        let new = ns.webhook_path("r");
+        ns.secret_and_receiver("rx", "generic", "tk", "GitRepository/app");
+        let old = ns.webhook_path("rx");
+        ok(&ns.run(&["rotate", "rx", "--yes"]));
+        let new = ns.webhook_path("rx");
         assert_ne!(old, new, "rotate returned before the controller served the new path");
         assert_eq!(post(&format!("{}{old}", ns.webhook), &[], "{}"), 404);
         assert_eq!(post(&format!("{}{new}", ns.webhook), &[], "{}"), 200);
@@ -312,15 +312,15 @@ mod real {
     fn suspend_answers_503_until_resumed() {
         let ns = Namespace::create("suspend");
         ns.git_repository("app", "");
-        ns.secret_and_receiver("r", "generic", "t", "GitRepository/app");
-        let url = format!("{}{}", ns.webhook, ns.webhook_path("r"));
+        ns.secret_and_receiver("rx", "generic", "tk", "GitRepository/app");
+        let url = format!("{}{}", ns.webhook, ns.webhook_path("rx"));
         assert_eq!(post(&url, &[], "{}"), 200);
-        ok(&ns.run(&["suspend", "r"]));
+        ok(&ns.run(&["suspend", "rx"]));
         eventually("the suspended hook to answer 503", || post(&url, &[], "{}") == 503);
-        let refused = ns.trigger("r", &[]);
+        let refused = ns.trigger("rx", &[]);
         assert!(!refused.status.success());
         assert!(stderr(&refused).contains("503"), "{}", stderr(&refused));
-        ok(&ns.run(&["resume", "r"]));
+        ok(&ns.run(&["resume", "rx"]));
         assert_eq!(post(&url, &[], "{}"), 200);
     }
 
@@ -330,12 +330,12 @@ mod real {
     fn reconcile_get_delete_and_not_ready() {
         let ns = Namespace::create("life");
         ns.git_repository("app", "");
-        ns.secret_and_receiver("r", "github", "t", "GitRepository/app");
-        ok(&ns.run(&["reconcile", "r"]));
+        ns.secret_and_receiver("rx", "github", "tk", "GitRepository/app");
+        ok(&ns.run(&["reconcile", "rx"]));
         let handled = ok_kubectl(&ns.kubectl(&[
             "get",
             "receiver",
-            "r",
+            "rx",
             "-n",
             &ns.name,
             "-o",
@@ -343,13 +343,13 @@ mod real {
         ]));
         assert_eq!(
             handled,
-            ns.requested_at("receiver", "r"),
+            ns.requested_at("receiver", "rx"),
             "the controller handled our request"
         );
-        let yaml = ok(&ns.run(&["get", "r", "-o", "yaml"]));
+        let yaml = ok(&ns.run(&["get", "rx", "-o", "yaml"]));
         assert!(yaml.contains("name: r"), "{yaml}");
-        ok(&ns.run(&["delete", "r", "--silent"]));
-        let gone = ns.kubectl(&["get", "receiver", "r", "-n", &ns.name]);
+        ok(&ns.run(&["delete", "rx", "--silent"]));
+        let gone = ns.kubectl(&["get", "receiver", "rx", "-n", &ns.name]);
         assert!(!gone.status.success());
 
         let output = ns.run(&[
@@ -371,23 +371,23 @@ mod real {
     fn doctor_on_a_healthy_and_a_broken_receiver() {
         let ns = Namespace::create("doctor");
         ns.git_repository("app", "");
-        ok(&ns.run(&["secret", "t", "--type", "github"]));
+        ok(&ns.run(&["secret", "tk", "--type", "github"]));
         ok(&ns.run(&[
             "create",
-            "r",
+            "rx",
             "--type",
             "github",
             "--event",
             "ping,push",
             "--secret-ref",
-            "t",
+            "tk",
             "--resource",
             "GitRepository/app",
         ]));
-        ok(&ns.run(&["doctor", "r", "--hostname", &ns.webhook, "--send"]));
+        ok(&ns.run(&["doctor", "rx", "--hostname", &ns.webhook, "--send"]));
         // Broken: its source is gone.
         ok_kubectl(&ns.kubectl(&["delete", "gitrepository", "app", "-n", &ns.name]));
-        let broken = ns.run(&["doctor", "r", "--hostname", &ns.webhook]);
+        let broken = ns.run(&["doctor", "rx", "--hostname", &ns.webhook]);
         assert!(!broken.status.success(), "{}", String::from_utf8_lossy(&broken.stdout));
     }
 
@@ -477,18 +477,18 @@ mod real {
         let ns = Namespace::create("cross");
         let other = Namespace::create("cross-src");
         other.git_repository("app", "");
-        ok(&ns.run(&["secret", "t", "--type", "generic"]));
+        ok(&ns.run(&["secret", "tk", "--type", "generic"]));
         ok(&ns.run(&[
             "create",
-            "r",
+            "rx",
             "--type",
             "generic",
             "--secret-ref",
-            "t",
+            "tk",
             "--resource",
             &format!("GitRepository/{}/app", other.name),
         ]));
-        ok(&ns.trigger("r", &[]));
+        ok(&ns.trigger("rx", &[]));
         eventually("the other namespace's GitRepository to be annotated", || {
             !other.requested_at("gitrepository", "app").is_empty()
         });
@@ -500,12 +500,12 @@ mod real {
         let ns = Namespace::create("wild");
         ns.git_repository("match", "team: a");
         ns.git_repository("other", "team: b");
-        ok(&ns.run(&["secret", "t", "--type", "generic"]));
+        ok(&ns.run(&["secret", "tk", "--type", "generic"]));
         ns.apply(
-            "apiVersion: notification.toolkit.fluxcd.io/v1\nkind: Receiver\nmetadata:\n  name: r\nspec:\n  type: generic\n  secretRef:\n    name: t\n  resources:\n  - kind: GitRepository\n    name: '*'\n    matchLabels:\n      team: a\n",
+            "apiVersion: notification.toolkit.fluxcd.io/v1\nkind: Receiver\nmetadata:\n  name: rx\nspec:\n  type: generic\n  secretRef:\n    name: tk\n  resources:\n  - kind: GitRepository\n    name: '*'\n    matchLabels:\n      team: a\n",
         );
-        eventually("the Receiver to get its path", || !ns.webhook_path("r").is_empty());
-        ok(&ns.trigger("r", &[]));
+        eventually("the Receiver to get its path", || !ns.webhook_path("rx").is_empty());
+        ok(&ns.trigger("rx", &[]));
         eventually("the labelled GitRepository to be annotated", || {
             !ns.requested_at("gitrepository", "match").is_empty()
         });
@@ -519,20 +519,20 @@ mod real {
         let ns = Namespace::create("wildflag");
         ns.git_repository("match", "team: a");
         ns.git_repository("other", "team: b");
-        ok(&ns.run(&["secret", "t", "--type", "generic"]));
+        ok(&ns.run(&["secret", "tk", "--type", "generic"]));
         ok(&ns.run(&[
             "create",
-            "r",
+            "rx",
             "--type",
             "generic",
             "--secret-ref",
-            "t",
+            "tk",
             "--resource",
             "GitRepository/*",
             "--match-label",
             "team=a",
         ]));
-        ok(&ns.trigger("r", &[]));
+        ok(&ns.trigger("rx", &[]));
         eventually("the labelled GitRepository to be annotated", || {
             !ns.requested_at("gitrepository", "match").is_empty()
         });
@@ -549,7 +549,7 @@ mod real {
         ns.apply(
             "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: app\nspec:\n  interval: 1h\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: app\n",
         );
-        ok(&ns.run(&["secret", "t", "--type", "generic"]));
+        ok(&ns.run(&["secret", "tk", "--type", "generic"]));
         let export = common::flux_receiver()
             .args([
                 "create",
@@ -557,7 +557,7 @@ mod real {
                 "--type",
                 "generic",
                 "--secret-ref",
-                "t",
+                "tk",
                 "--resource",
                 "Kustomization/app",
                 "--export",
@@ -582,15 +582,15 @@ mod real {
 
         ok(&ns.run(&[
             "create",
-            "r",
+            "rx",
             "--type",
             "generic",
             "--secret-ref",
-            "t",
+            "tk",
             "--resource",
             "Kustomization/app",
         ]));
-        let url = format!("{}{}", ns.webhook, ns.webhook_path("r"));
+        let url = format!("{}{}", ns.webhook, ns.webhook_path("rx"));
         assert_eq!(post(&url, &[], "{}"), 200);
         assert!(!ns.requested_at("kustomization", "app").is_empty());
     }
@@ -599,11 +599,11 @@ mod real {
     #[test]
     fn token_secrets_are_watched_by_the_controller() {
         let ns = Namespace::create("watch");
-        ok(&ns.run(&["secret", "t", "--type", "generic"]));
+        ok(&ns.run(&["secret", "tk", "--type", "generic"]));
         let label = ok_kubectl(&ns.kubectl(&[
             "get",
             "secret",
-            "t",
+            "tk",
             "-n",
             &ns.name,
             "-o",
