@@ -7,6 +7,9 @@
 //! PowerShell is not installed on the test machines; its lines are only
 //! read (`tests/help.rs`).
 
+#[path = "common/outcome.rs"]
+mod outcome;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -30,11 +33,8 @@ fn require(tool: &str) -> Option<PathBuf> {
         .map(|dir| Path::new(dir).join(tool))
         .find(|path| path.exists());
     if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none_or(|v| v.is_empty()),
-            "{tool} is not installed, and CI must run this test (.ci/run installs it)"
-        );
-        eprintln!("skipped: {tool} is not installed");
+        // The suite's one rule: a failure under CI, a logged skip elsewhere.
+        outcome::skip(&format!("{tool} is not installed (.ci/run installs it)"));
     }
     found
 }

@@ -5,6 +5,9 @@
 //! cannot write must be there. groff is required under CI (`CI` set); on
 //! a machine without it these tests say so and pass.
 
+#[path = "common/outcome.rs"]
+mod outcome;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -23,11 +26,8 @@ fn require(tool: &str) -> Option<PathBuf> {
         .map(|dir| dir.join(tool))
         .find(|path| path.is_file());
     if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none_or(|v| v.is_empty()),
-            "{tool} is not installed, and CI must run these tests (.ci/run installs it)"
-        );
-        eprintln!("skipped: {tool} is not installed");
+        // The suite's one rule: a failure under CI, a logged skip elsewhere.
+        outcome::skip(&format!("{tool} is not installed (.ci/run installs it)"));
     }
     found
 }

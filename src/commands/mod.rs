@@ -71,3 +71,30 @@ pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .expect("a single-threaded tokio runtime can always be built")
         .block_on(future)
 }
+
+/// Asks on a terminal before a change that moves a working hook URL, and
+/// refuses without one: `Ok` only on a yes. `consequence` says what would
+/// move, `question` ends the prompt, `declined` is the error after a no,
+/// and `hint` follows the consequence when there is no terminal to ask.
+pub(crate) fn confirm_or_refuse(
+    ask: bool,
+    consequence: &str,
+    question: &str,
+    declined: String,
+    hint: &str,
+) -> CliResult {
+    use std::io::IsTerminal;
+    if ask && std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        let confirmed = dialoguer::Confirm::new()
+            .with_prompt(format!("{consequence}. {question}"))
+            .default(false)
+            .interact()
+            .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
+        return if confirmed {
+            Ok(())
+        } else {
+            Err(CliError::failure(declined))
+        };
+    }
+    Err(CliError::failure(format!("{consequence}; {hint}")))
+}

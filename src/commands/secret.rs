@@ -6,7 +6,6 @@
 //! with the token and the provider's webhook would point at a dead path.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
@@ -21,7 +20,7 @@ use crate::cluster::address;
 use crate::cluster::error::Action;
 use crate::cluster::{Cluster, FIELD_MANAGER};
 use crate::commands::lifecycle::{PickUp, pick_up_token};
-use crate::commands::{block_on, label_map};
+use crate::commands::{block_on, confirm_or_refuse, label_map};
 use crate::error::{CliError, CliResult};
 use crate::input::TokenSource;
 use crate::output;
@@ -308,22 +307,13 @@ fn confirm_replacement(namespace: &str, name: &str, force: bool) -> CliResult {
         "Secret {namespace}/{name} already holds a different token; replacing it changes the hook URL of every \
          Receiver using it, and the provider's webhook will point at a dead path until it is updated"
     );
-    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
-        let confirmed = dialoguer::Confirm::new()
-            .with_prompt(format!("{consequence}. Replace the token?"))
-            .default(false)
-            .interact()
-            .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
-        if confirmed {
-            return Ok(());
-        }
-        return Err(CliError::failure(format!(
-            "kept the existing token of Secret {namespace}/{name}"
-        )));
-    }
-    Err(CliError::failure(format!(
-        "{consequence}; re-run with --force to replace it"
-    )))
+    confirm_or_refuse(
+        true,
+        &consequence,
+        "Replace the token?",
+        format!("kept the existing token of Secret {namespace}/{name}"),
+        "re-run with --force to replace it",
+    )
 }
 
 /// The token in a Secret read from the cluster, if it has a readable one.

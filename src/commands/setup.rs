@@ -17,7 +17,7 @@ use crate::cli::{GlobalArgs, SetupArgs};
 use crate::cluster::Cluster;
 use crate::cluster::address::{self, Sources, WebhookBase};
 use crate::cluster::error::Action;
-use crate::commands::{block_on, create, expose, key_value_map, label_map, secret};
+use crate::commands::{block_on, confirm_or_refuse, create, expose, key_value_map, label_map, secret};
 use crate::error::{CliError, CliResult};
 use crate::input::TokenSource;
 use crate::{output, progress};
@@ -392,22 +392,13 @@ fn confirm_move(namespace: &str, name: &str, served: Option<&str>, moves: &[Stri
         progress::warn(&format!("{consequence} (--force)"));
         return Ok(());
     }
-    if !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
-        let confirmed = dialoguer::Confirm::new()
-            .with_prompt(format!("{consequence}. Change it?"))
-            .default(false)
-            .interact()
-            .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
-        if confirmed {
-            return Ok(());
-        }
-        return Err(CliError::failure(format!(
-            "Receiver {namespace}/{name} was left as it is"
-        )));
-    }
-    Err(CliError::failure(format!(
-        "{consequence}; nothing was changed: re-run without those flags to keep it, or with --force to change it"
-    )))
+    confirm_or_refuse(
+        !args.yes,
+        &consequence,
+        "Change it?",
+        format!("Receiver {namespace}/{name} was left as it is"),
+        "nothing was changed: re-run without those flags to keep it, or with --force to change it",
+    )
 }
 
 /// The table of what to paste, in the provider's own words.
