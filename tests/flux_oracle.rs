@@ -86,6 +86,9 @@ mod real {
         Hostname,
         /// A `--secret-ref` (or `-n`) no Secret (or namespace) can be named.
         ObjectName,
+        /// A `--token` with control characters (a tab), which flux-receiver
+        /// refuses: no provider's form can take it.
+        Token,
         /// An event that is empty or has surrounding spaces: the controller
         /// compares events as they are, so it would match no delivery;
         /// flux-receiver trims it (or refuses an empty one).
@@ -126,6 +129,12 @@ mod real {
             .any(|h| h.contains("://") || h.contains(char::is_whitespace))
         {
             return Some(FluxIsWrong::Hostname);
+        }
+        if args
+            .windows(2)
+            .any(|pair| pair[0] == "--token" && pair[1].contains(char::is_control))
+        {
+            return Some(FluxIsWrong::Token);
         }
         if flag_values(args, "--event")
             .iter()
