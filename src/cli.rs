@@ -264,16 +264,16 @@ pub struct SetupArgs {
     pub provider: Option<ProviderType>,
 
     /// Event to accept (repeatable, comma lists; default: the provider's usual ones)
-    #[arg(long = "event", value_name = "EVENT", value_delimiter = ',', value_parser = parse_event, allow_hyphen_values = true)]
-    pub events: Vec<String>,
+    #[arg(long = "event", value_name = "EVENT", value_parser = event_list, allow_hyphen_values = true)]
+    pub events: Vec<CommaList<String>>,
 
     /// Object to reconcile: Kind/name, Kind/namespace/name, Kind/* (with --match-label), optionally after group/version/ (repeatable, comma lists; asked when missing)
-    #[arg(long = "resource", value_name = "KIND/NAME", value_delimiter = ',', value_parser = parse_resource)]
-    pub resources: Vec<ResourceRef>,
+    #[arg(long = "resource", value_name = "KIND/NAME", value_parser = resource_list)]
+    pub resources: Vec<CommaList<ResourceRef>>,
 
     /// Label the objects of every Kind/* resource must carry, key=value (repeatable, comma lists)
-    #[arg(long = "match-label", value_name = "KEY=VALUE", value_delimiter = ',', value_parser = parse_label)]
-    pub match_labels: Vec<(String, String)>,
+    #[arg(long = "match-label", value_name = "KEY=VALUE", value_parser = label_list)]
+    pub match_labels: Vec<CommaList<(String, String)>>,
 
     /// Name of the token Secret (default: the Receiver's name)
     #[arg(long, value_name = "NAME", value_parser = parse_object_name)]
@@ -304,8 +304,8 @@ pub struct SetupArgs {
     pub service_type: ExposeType,
 
     /// Label to set on every object, key=value (repeatable, comma lists)
-    #[arg(long = "label", value_name = "KEY=VALUE", value_delimiter = ',', value_parser = parse_label)]
-    pub labels: Vec<(String, String)>,
+    #[arg(long = "label", value_name = "KEY=VALUE", value_parser = label_list)]
+    pub labels: Vec<CommaList<(String, String)>>,
 
     /// Do not ask anything; fail on missing values instead
     #[arg(short = 'y', long)]
@@ -414,20 +414,20 @@ pub struct CreateArgs {
     pub secret_ref: Option<String>,
 
     /// Object to reconcile: Kind/name, Kind/namespace/name, Kind/* (with --match-label), optionally after group/version/ (repeatable, comma lists)
-    #[arg(long = "resource", value_name = "KIND/NAME", value_delimiter = ',', value_parser = parse_resource, required = true)]
-    pub resources: Vec<ResourceRef>,
+    #[arg(long = "resource", value_name = "KIND/NAME", value_parser = resource_list, required = true)]
+    pub resources: Vec<CommaList<ResourceRef>>,
 
     /// Label the objects of every Kind/* resource must carry, key=value (repeatable, comma lists)
-    #[arg(long = "match-label", value_name = "KEY=VALUE", value_delimiter = ',', value_parser = parse_label)]
-    pub match_labels: Vec<(String, String)>,
+    #[arg(long = "match-label", value_name = "KEY=VALUE", value_parser = label_list)]
+    pub match_labels: Vec<CommaList<(String, String)>>,
 
     /// Event to accept, e.g. push (repeatable, comma lists; default: all)
-    #[arg(long = "event", value_name = "EVENT", value_delimiter = ',', value_parser = parse_event, allow_hyphen_values = true)]
-    pub events: Vec<String>,
+    #[arg(long = "event", value_name = "EVENT", value_parser = event_list, allow_hyphen_values = true)]
+    pub events: Vec<CommaList<String>>,
 
     /// Label to set, key=value (repeatable, comma lists)
-    #[arg(long = "label", value_name = "KEY=VALUE", value_delimiter = ',', value_parser = parse_label)]
-    pub labels: Vec<(String, String)>,
+    #[arg(long = "label", value_name = "KEY=VALUE", value_parser = label_list)]
+    pub labels: Vec<CommaList<(String, String)>>,
 
     /// How often the controller re-reads the token Secret (Go duration)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
@@ -502,8 +502,8 @@ pub struct SecretArgs {
     pub audience_claim: Option<String>,
 
     /// Label to set, key=value (repeatable, comma lists)
-    #[arg(long = "label", value_name = "KEY=VALUE", value_delimiter = ',', value_parser = parse_label)]
-    pub labels: Vec<(String, String)>,
+    #[arg(long = "label", value_name = "KEY=VALUE", value_parser = label_list)]
+    pub labels: Vec<CommaList<(String, String)>>,
 
     /// Print the Secret as YAML (including the token) instead of applying it
     #[arg(long)]
@@ -554,8 +554,8 @@ pub struct ExposeArgs {
     pub target_port: u16,
 
     /// Label to set, key=value (repeatable, comma lists)
-    #[arg(long = "label", value_name = "KEY=VALUE", value_delimiter = ',', value_parser = parse_label)]
-    pub labels: Vec<(String, String)>,
+    #[arg(long = "label", value_name = "KEY=VALUE", value_parser = label_list)]
+    pub labels: Vec<CommaList<(String, String)>>,
 
     /// Apply without waiting for a load balancer address
     #[arg(long, conflicts_with = "export")]
@@ -596,6 +596,56 @@ pub struct CompletionArgs {
     /// The shell to print the script for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// One occurrence of a list flag (`--event push,ping`): its items, read as
+/// flux reads them (see [`receiver::comma_list`]). A flag's occurrences are
+/// joined with [`items`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommaList<T>(pub Vec<T>);
+
+/// Every item of every occurrence of a list flag, in order.
+pub fn items<T: Clone>(lists: &[CommaList<T>]) -> Vec<T> {
+    lists.iter().flat_map(|list| list.0.iter().cloned()).collect()
+}
+
+/// Whether `arg` takes comma lists, so that completion can complete the
+/// item after the last comma. Read from the flag's value type, so a new
+/// list flag needs no entry anywhere else.
+pub fn is_comma_list(arg: &clap::Arg) -> bool {
+    use std::any::TypeId;
+    let id = arg.get_value_parser().type_id();
+    [
+        TypeId::of::<CommaList<String>>(),
+        TypeId::of::<CommaList<ResourceRef>>(),
+        TypeId::of::<CommaList<(String, String)>>(),
+    ]
+    .iter()
+    .any(|list| id == *list)
+}
+
+/// Reads one occurrence of a list flag and checks each item with `item`;
+/// a bad item is named when the list has more than one.
+fn comma_list<T>(text: &str, item: impl Fn(&str) -> Result<T, String>) -> Result<CommaList<T>, String> {
+    let texts = receiver::comma_list::parse(text).map_err(|e| e.to_string())?;
+    let several = texts.len() > 1;
+    texts
+        .iter()
+        .map(|text| item(text).map_err(|e| if several { format!("'{text}': {e}") } else { e }))
+        .collect::<Result<_, _>>()
+        .map(CommaList)
+}
+
+fn event_list(text: &str) -> Result<CommaList<String>, String> {
+    comma_list(text, parse_event)
+}
+
+fn resource_list(text: &str) -> Result<CommaList<ResourceRef>, String> {
+    comma_list(text, parse_resource)
+}
+
+fn label_list(text: &str) -> Result<CommaList<(String, String)>, String> {
+    comma_list(text, parse_label)
 }
 
 // Value parsers: each turns one flag value into a checked value, or into the

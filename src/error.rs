@@ -172,7 +172,14 @@ fn one_line(err: &clap::Error) -> String {
     if let Some(line) = secret_value_error(err) {
         return line;
     }
-    let rendered = err.render().to_string();
+    // A value with a line break (or an escape sequence) would split the one
+    // line, or act on the terminal: it is shown escaped.
+    let mut rendered = err.render().to_string();
+    for value in strings(ContextKind::InvalidValue) {
+        if let std::borrow::Cow::Owned(escaped) = crate::printable::escape_controls(&value) {
+            rendered = rendered.replacen(&value, &escaped, 1);
+        }
+    }
     let mut line = rendered
         .lines()
         .next()

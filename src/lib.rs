@@ -16,6 +16,7 @@ pub mod input;
 pub mod manpage;
 pub mod output;
 pub mod plugin;
+pub mod printable;
 pub mod progress;
 pub mod render;
 

@@ -328,3 +328,22 @@ fn bad_token_file_contents_are_never_echoed() {
     assert!(line.contains("--token-file") && line.contains(path), "{line}");
     assert!(!line.contains("firsthalf") && !line.contains("secondhalf"), "{line}");
 }
+
+#[test]
+fn comma_lists_are_read_as_flux_reads_them() {
+    // A quoted item keeps its comma; an item in a list is named when bad.
+    let output = run(&create_with(&["--event", "\"a,b\",push"]));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let yaml = String::from_utf8(output.stdout).unwrap();
+    assert!(yaml.contains("  - a,b\n  - push\n"), "{yaml}");
+
+    let line = usage_error(&create_with(&["--event", "a\"b"]));
+    assert!(line.contains("'a\"b'") && line.contains("--event"), "{line}");
+    assert!(line.contains("a quote may only open an item"), "{line}");
+    let line = usage_error(&create_with(&["--label", "team=a,\"open"]));
+    assert!(line.contains("--label") && line.contains("not closed"), "{line}");
+    let line = usage_error(&create_with(&["--event", "push,,ping"]));
+    assert!(line.contains("'': event names must not be empty"), "{line}");
+    let line = usage_error(&create_with(&["--resource", "GitRepository/a\nGitRepository/b"]));
+    assert!(line.contains("must be on one line"), "{line}");
+}

@@ -87,7 +87,9 @@ mod real {
         /// A `--secret-ref` (or `-n`) no Secret (or namespace) can be named.
         ObjectName,
         /// A `--token` with control characters (a tab), which flux-receiver
-        /// refuses: no provider's form can take it.
+        /// refuses: no provider's form can take it; or an empty one (an
+        /// unset variable, most likely), for which flux silently generates
+        /// a token and flux-receiver refuses.
         Token,
         /// An event that is empty or has surrounding spaces: the controller
         /// compares events as they are, so it would match no delivery;
@@ -116,10 +118,12 @@ mod real {
         "ExternalArtifact",
     ];
 
-    fn flag_values<'a>(args: &'a [String], flag: &str) -> Vec<&'a str> {
+    /// The items given to `flag`, read as comma lists the way both tools
+    /// read them (a value that is no list counts as one item).
+    fn flag_values(args: &[String], flag: &str) -> Vec<String> {
         args.windows(2)
             .filter(|pair| pair[0] == flag)
-            .flat_map(|pair| pair[1].split(','))
+            .flat_map(|pair| receiver::comma_list::parse(&pair[1]).unwrap_or_else(|_| vec![pair[1].clone()]))
             .collect()
     }
 
@@ -132,22 +136,22 @@ mod real {
         }
         if args
             .windows(2)
-            .any(|pair| pair[0] == "--token" && pair[1].contains(char::is_control))
+            .any(|pair| pair[0] == "--token" && (pair[1].contains(char::is_control) || pair[1].is_empty()))
         {
             return Some(FluxIsWrong::Token);
         }
         if flag_values(args, "--event")
             .iter()
-            .any(|e| e.trim() != *e || e.is_empty())
+            .any(|e| e.trim() != e || e.is_empty())
         {
             return Some(FluxIsWrong::Event);
         }
-        let bad_name = |name: &&str| receiver::names::validate_dns1123_subdomain(name).is_err();
-        let bad_namespace = |name: &&str| receiver::names::validate_dns1123_label(name).is_err();
+        let bad_name = |name: &String| receiver::names::validate_dns1123_subdomain(name).is_err();
+        let bad_namespace = |name: &String| receiver::names::validate_dns1123_label(name).is_err();
         if flag_values(args, "--secret-ref").iter().any(bad_name) || flag_values(args, "-n").iter().any(bad_namespace) {
             return Some(FluxIsWrong::ObjectName);
         }
-        let unusable = |resource: &&str| match resource.split_once('/') {
+        let unusable = |resource: &String| match resource.split_once('/') {
             // As flux reads it (utils.ParseObjectKindName): two parts only.
             Some((kind, name)) if !name.contains('/') => {
                 !CRD_KINDS.contains(&kind)
@@ -162,7 +166,7 @@ mod real {
     }
 
     fn extension(command: Command, args: &[String]) -> Option<Extension> {
-        if flag_values(args, "--type").contains(&"generic-oidc") {
+        if flag_values(args, "--type").iter().any(|t| t == "generic-oidc") {
             return Some(Extension::GenericOidc);
         }
         if matches!(command, Command::Secret) && !args.iter().any(|arg| arg == "--hostname") {
@@ -280,10 +284,10 @@ mod real {
         }
     }
 
-    // The generators: what operators type, and what YAML reads as something
-    // else (`yes`, `on`, `1`, `*`, `#`, `: `). No double quote yet: flux reads
-    // comma lists as CSV (pflag), so `"a,b"` is one item there and two here;
-    // that difference is open (README, "Where flux-receiver differs").
+    // The generators: what operators type, what YAML reads as something
+    // else (`yes`, `on`, `1`, `*`, `#`, `: `), and what a comma list reads
+    // as something else (flux's pflag reads it as a CSV record: `"a,b"` is
+    // one item, a stray quote is refused).
 
     fn name() -> impl Strategy<Value = String> {
         prop_oneof![
@@ -335,6 +339,15 @@ mod real {
             "%",
             "@at",
             "`tick`",
+            "\"a,b\"",
+            "\"push\"",
+            "\"say \"\"hi\"\"\"",
+            "\"\"",
+            "a\"b",
+            "\"x\"y",
+            "\"open",
+            "\"",
+            "",
         ])
         .prop_map(str::to_string)
     }
@@ -373,6 +386,7 @@ mod real {
             8 => (kind(), object.clone()).prop_map(|(k, o)| format!("{k}/{o}")),
             1 => (kind(), object).prop_map(|(k, o)| format!("source.toolkit.fluxcd.io/v1/{k}/{o}")),
             1 => kind(),
+            1 => (kind(), name()).prop_map(|(k, n)| format!("\"{k}/{n}\"")),
         ]
     }
 
@@ -407,6 +421,9 @@ mod real {
             1 => Just("k=yes".to_string()),
             1 => Just("novalue".to_string()),
             1 => Just("k=v=w".to_string()),
+            1 => Just("\"team=a\"".to_string()),
+            1 => Just("\"team=a,b\"".to_string()),
+            1 => Just("team=\"a\"".to_string()),
         ]
     }
 

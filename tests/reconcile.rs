@@ -108,9 +108,20 @@ fn rotate_labels_the_secret_and_moves_every_receiver_using_it() {
     assert_eq!(env.secret("token")["metadata"]["labels"][WATCH_LABEL], "Enabled");
     for name in ["first", "second"] {
         let receiver = env.receiver(name);
-        let requested = &receiver["metadata"]["annotations"][REQUESTED_AT];
+        let requested = receiver["metadata"]["annotations"][REQUESTED_AT].clone();
         assert!(requested.is_string(), "{name} was asked to reconcile: {receiver}");
-        assert_eq!(receiver["status"]["lastHandledReconcileAt"], *requested);
+        // rotate waits for the new path, which the label-triggered reconcile
+        // may serve before the controller gets to the request: the request
+        // is handled soon after, not necessarily before rotate returns.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let receiver = loop {
+            let receiver = env.receiver(name);
+            if receiver["status"]["lastHandledReconcileAt"] == requested || std::time::Instant::now() > deadline {
+                break receiver;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert_eq!(receiver["status"]["lastHandledReconcileAt"], requested);
         assert_eq!(
             receiver["status"]["webhookPath"],
             receiver::webhook_path("new-token", name, "flux-system").as_str()

@@ -10,7 +10,7 @@ use receiver::api::Readiness;
 use receiver::manifest::{self, ReceiverOptions};
 use receiver::{GoDuration, Receiver, webhook_url};
 
-use crate::cli::{CreateArgs, GlobalArgs};
+use crate::cli::{CreateArgs, GlobalArgs, items};
 use crate::cluster::address::{self, WebhookBase};
 use crate::cluster::error::Action;
 use crate::cluster::wait::{WaitEnd, watch_until};
@@ -27,8 +27,8 @@ pub fn run(global: &GlobalArgs, args: &CreateArgs) -> CliResult {
         namespace: global.namespace.clone(),
         labels: label_map(&args.labels)?,
         provider: Some(args.provider),
-        events: args.events.clone(),
-        resources: args.resources.clone(),
+        events: items(&args.events),
+        resources: items(&args.resources),
         secret_ref: args.secret_ref.clone(),
         interval: args.interval,
         resource_filter: args.resource_filter.clone(),

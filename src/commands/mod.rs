@@ -16,7 +16,7 @@ pub mod url;
 
 use std::collections::BTreeMap;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, CommaList, Command};
 use crate::error::{CliError, CliResult};
 
 /// Runs the parsed command line.
@@ -43,14 +43,14 @@ pub fn run(cli: Cli) -> CliResult {
 
 /// Collects repeated `--label key=value` flags, rejecting a key given twice
 /// with different values (the last one silently winning would surprise).
-pub(crate) fn label_map(labels: &[(String, String)]) -> CliResult<BTreeMap<String, String>> {
+pub(crate) fn label_map(labels: &[CommaList<(String, String)>]) -> CliResult<BTreeMap<String, String>> {
     key_value_map("--label", labels)
 }
 
 /// [`label_map`] for another `KEY=VALUE` flag, named in the error.
-pub(crate) fn key_value_map(flag: &str, labels: &[(String, String)]) -> CliResult<BTreeMap<String, String>> {
+pub(crate) fn key_value_map(flag: &str, labels: &[CommaList<(String, String)>]) -> CliResult<BTreeMap<String, String>> {
     let mut map = BTreeMap::new();
-    for (key, value) in labels {
+    for (key, value) in &crate::cli::items(labels) {
         if let Some(previous) = map.insert(key.clone(), value.clone())
             && previous != *value
         {

@@ -13,7 +13,7 @@ use kube::api::Api;
 use receiver::manifest::{self, ReceiverOptions, SecretOptions, ServiceOptions};
 use receiver::{ProviderType, ResourceRef, webhook_url};
 
-use crate::cli::{GlobalArgs, SetupArgs};
+use crate::cli::{GlobalArgs, SetupArgs, items};
 use crate::cluster::Cluster;
 use crate::cluster::address::{self, Sources, WebhookBase};
 use crate::cluster::error::Action;
@@ -174,8 +174,9 @@ fn plan(args: &SetupArgs, interactive: bool) -> CliResult<Plan> {
             bin = crate::plugin::display_name()
         )));
     }
-    let resources = if !args.resources.is_empty() {
-        args.resources.clone()
+    let given_resources = items(&args.resources);
+    let resources = if !given_resources.is_empty() {
+        given_resources
     } else if interactive {
         let answer: String = dialoguer::Input::new()
             .with_prompt("Objects to reconcile on each webhook (Kind/name or Kind/namespace/name, comma-separated)")
@@ -187,8 +188,9 @@ fn plan(args: &SetupArgs, interactive: bool) -> CliResult<Plan> {
         return Err(missing("--resource <KIND/NAME>"));
     };
     let defaults = default_events(provider);
-    let events = if !args.events.is_empty() {
-        args.events.clone()
+    let given_events = items(&args.events);
+    let events = if !given_events.is_empty() {
+        given_events
     } else if interactive && !provider.info().common_events.is_empty() {
         let common = provider.info().common_events;
         let checked: Vec<bool> = common.iter().map(|e| defaults.contains(e)).collect();

@@ -137,16 +137,14 @@ pub fn complete(words: &[String]) -> Completions {
 /// each candidate is the whole word (`push,tag_push`), since shells replace
 /// the whole word; items already in the list are not offered again.
 fn value(arg: &Arg, line: &Line<'_>, partial: &str) -> Completions {
-    let (head, item) = match arg.get_value_delimiter().and_then(|d| partial.rfind(d).map(|i| (d, i))) {
-        Some((delimiter, index)) => (
-            &partial[..index + delimiter.len_utf8()],
-            &partial[index + delimiter.len_utf8()..],
-        ),
+    let comma = crate::cli::is_comma_list(arg).then(|| partial.rfind(',')).flatten();
+    let (head, item) = match comma {
+        Some(index) => (&partial[..=index], &partial[index + 1..]),
         None => ("", partial),
     };
     let mut completions = filter(values::for_arg(arg, line, item), item);
     if !head.is_empty() {
-        let given: Vec<&str> = head.split(arg.get_value_delimiter().unwrap_or(',')).collect();
+        let given: Vec<&str> = head.split(',').collect();
         completions.candidates.retain(|c| !given.contains(&c.value.as_str()));
         for candidate in &mut completions.candidates {
             candidate.value.insert_str(0, head);

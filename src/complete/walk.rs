@@ -47,7 +47,7 @@ pub fn takes_value(arg: &Arg) -> bool {
 /// values and counters. A second `--export` is pointless, a second
 /// `--event` is not.
 pub fn repeatable(arg: &Arg) -> bool {
-    matches!(arg.get_action(), ArgAction::Append | ArgAction::Count) || arg.get_value_delimiter().is_some()
+    matches!(arg.get_action(), ArgAction::Append | ArgAction::Count)
 }
 
 /// The flag with long name (or visible alias) `name`.

@@ -10,6 +10,7 @@
 
 pub mod answer;
 pub mod api;
+pub mod comma_list;
 pub mod duration;
 pub mod hex;
 pub mod manifest;
