@@ -2,9 +2,11 @@
 """Summarise a benchmark run: hyperfine medians, peak RSS, and ratios against a baseline.
 
 Usage: compare.py HYPERFINE_JSON RSS_TSV BASELINE_NAME [--max-ms MS] [--min-speedup X] [--max-rss-ratio R]
+                  [--check NAME,NAME]
 RSS_TSV holds `name<TAB>peak_rss_kib` lines, several per command (the median is used).
-With targets, every command but the baseline is checked against them; a
-miss is printed and the exit status is 1, so a regression cannot pass unseen.
+With targets, the commands named by --check (default: every command but the
+baseline) are checked against them; a miss is printed and the exit status is
+1, so a regression cannot pass unseen.
 """
 import json
 import statistics
@@ -20,6 +22,7 @@ parser.add_argument("baseline")
 parser.add_argument("--max-ms", type=float)
 parser.add_argument("--min-speedup", type=float)
 parser.add_argument("--max-rss-ratio", type=float)
+parser.add_argument("--check", help="comma-separated commands the targets apply to")
 options = parser.parse_args()
 timings_path, rss_path, baseline = options.timings_path, options.rss_path, options.baseline
 with open(timings_path) as f:
@@ -44,8 +47,9 @@ for name, r in results.items():
     )
 
 misses = []
+checked = options.check.split(",") if options.check else [n for n in results if n != baseline]
 for name, r in results.items():
-    if name == baseline:
+    if name not in checked:
         continue
     median_ms = r["median"] * 1000
     speed = base["median"] / r["median"]

@@ -2,7 +2,8 @@
 # Scale benchmark against the real kube-apiserver (testenv): 10,000
 # Receivers with their Secrets in 100 namespaces, reconciled by the real
 # notification-controller. Compares, in the same run on the same machine,
-# `flux-receiver list -A`, `kubectl get receivers -A`, and the floor: curl
+# `flux-receiver list -A`, `flux get receivers -A` (the real flux CLI,
+# built by testenv/build), `kubectl get receivers -A`, and the floor: curl
 # fetching the pages flux-receiver reads (Receivers and Secrets, 500 a page;
 # one curl and one jq per page, so it measures the server plus process and
 # TLS start-up per page, not a pure floor).
@@ -19,6 +20,8 @@ out=${BENCH_OUT:-target/bench}
 mkdir -p "$out"
 cargo build --release --quiet --bin flux-receiver -p flux-receiver
 bin=$PWD/target/release/flux-receiver
+testenv/build >&2
+flux=$PWD/testenv/bin/flux
 kubeconfig=$PWD/$out/real.kubeconfig
 rm -f "$kubeconfig"
 testenv/start --kubeconfig "$kubeconfig" >"$out/real-testenv.log" 2>&1 &
@@ -82,10 +85,11 @@ chmod +x "$out/real-pages.sh"
 cache=$out/kube-cache
 declare -A commands=(
   [flux-receiver]="$bin list -A"
+  [flux]="$flux get receivers -A"
   [kubectl]="kubectl get receivers.notification.toolkit.fluxcd.io -A --cache-dir $cache"
   [curl-pages]="$out/real-pages.sh"
 )
-order=(flux-receiver kubectl curl-pages)
+order=(flux-receiver flux kubectl curl-pages)
 args=()
 for name in "${order[@]}"; do args+=(-n "$name" "${commands[$name]}"); done
 hyperfine -N --style basic --warmup 2 --runs 10 --export-json "$out/real-list.json" "${args[@]}" >&2
@@ -99,3 +103,5 @@ for name in "${order[@]}"; do
 done
 echo "$receivers Receivers in 100 namespaces, real kube-apiserver"
 python3 benches/compare.py "$out/real-list.json" "$out/real-list-rss.tsv" kubectl
+echo
+python3 benches/compare.py "$out/real-list.json" "$out/real-list-rss.tsv" flux

@@ -711,13 +711,7 @@ fn parse_token(text: &str) -> Result<String, String> {
 }
 
 fn parse_url(text: &str) -> Result<String, String> {
-    let ok = text.split_once("://").is_some_and(|(scheme, rest)| {
-        matches!(scheme, "http" | "https") && !rest.is_empty() && !rest.contains(char::is_whitespace)
-    });
-    if !ok {
-        return Err("must be an http(s) URL such as https://flux.example.com/hook/<digest>".into());
-    }
-    Ok(text.to_string())
+    receiver::address::parse_webhook_url(text).map_err(|e| e.to_string())
 }
 
 fn parse_selector(text: &str) -> Result<String, String> {
@@ -741,16 +735,5 @@ fn parse_selector(text: &str) -> Result<String, String> {
 }
 
 fn parse_hostname(text: &str) -> Result<String, String> {
-    let host = text.trim_end_matches('/');
-    let without_scheme =
-        host.split_once("://").map_or(
-            host,
-            |(scheme, rest)| {
-                if matches!(scheme, "http" | "https") { rest } else { "" }
-            },
-        );
-    if without_scheme.is_empty() || without_scheme.contains(char::is_whitespace) || without_scheme.contains('/') {
-        return Err("must be a host name (flux.example.com), host:port, or http(s)://host[:port]".into());
-    }
-    Ok(host.to_string())
+    receiver::address::parse_hostname(text).map_err(|e| e.to_string())
 }

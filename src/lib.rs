@@ -4,6 +4,7 @@
 //! generators for shell completions and man pages, use the very same clap
 //! definition the program parses with (flags are defined once, in [`cli`]).
 
+pub mod args;
 pub mod cli;
 pub mod cluster;
 pub mod commands;
@@ -29,13 +30,22 @@ use clap::{CommandFactory, FromArgMatches};
 pub fn main() -> ExitCode {
     // Completion requests bypass the parser: every word after __complete,
     // flags included, is data to complete, not options for us.
-    let args: Vec<String> = std::env::args().collect();
-    match args.get(1).map(String::as_str) {
-        Some(complete::COMPLETE) => return complete::run(&args[2..], true),
-        Some(complete::COMPLETE_NO_DESC) => return complete::run(&args[2..], false),
+    // They are data, so bytes that are not UTF-8 are completed as U+FFFD.
+    let os_args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lossy = || -> Vec<String> { os_args[2..].iter().map(|a| a.to_string_lossy().into_owned()).collect() };
+    match os_args.get(1).and_then(|a| a.to_str()) {
+        Some(complete::COMPLETE) => return complete::run(&lossy(), true),
+        Some(complete::COMPLETE_NO_DESC) => return complete::run(&lossy(), false),
         _ => {}
     }
     let command = examples::attach(cli::Cli::command()).bin_name(plugin::display_name());
+    let args = match args::utf8(&command, os_args) {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(error::EXIT_USAGE);
+        }
+    };
     let cli = match command
         .try_get_matches_from(args)
         .and_then(|m| cli::Cli::from_arg_matches(&m))

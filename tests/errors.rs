@@ -347,3 +347,70 @@ fn comma_lists_are_read_as_flux_reads_them() {
     let line = usage_error(&create_with(&["--resource", "GitRepository/a\nGitRepository/b"]));
     assert!(line.contains("must be on one line"), "{line}");
 }
+
+#[test]
+fn hostnames_that_are_no_host_are_refused_with_the_reason() {
+    for (host, reason) in [
+        ("https://", "has no host"),
+        ("flux.example.com?x=1#f", "must not have a query"),
+        ("user:pass@flux.example.com", "must not contain a user or password"),
+        ("flux.example.com:99999", "the port must be a number from 1 to 65535"),
+        ("fd00::1", "an IPv6 address must be in brackets"),
+        ("javascript:alert(1)", "the port must be a number"),
+        ("ftp://flux.example.com", "the scheme must be http or https, not 'ftp'"),
+        ("flux.example.com/base", "must not have a path"),
+    ] {
+        let line = usage_error(&[
+            "secret",
+            "token",
+            "--type",
+            "github",
+            "--token",
+            "t",
+            "--hostname",
+            host,
+            "--export",
+        ]);
+        assert!(
+            line.contains(&format!("'{host}'")) && line.contains("--hostname"),
+            "{line}"
+        );
+        assert!(line.contains(reason), "{host}: {line}");
+    }
+    let line = usage_error(&[
+        "trigger",
+        "--type",
+        "github",
+        "--token",
+        "t",
+        "--url",
+        "https://u:p@h/hook/x",
+    ]);
+    assert!(line.contains("--url") && line.contains("user or password"), "{line}");
+}
+
+#[test]
+fn an_argument_that_is_not_utf8_is_a_usage_error_naming_the_flag() {
+    use std::os::unix::ffi::OsStrExt;
+    let bad = std::ffi::OsStr::from_bytes(b"\xff");
+    for args in [
+        vec!["list".into(), "-n".into(), bad.to_owned()],
+        vec!["get".into(), bad.to_owned()],
+    ] {
+        let output = common::flux_receiver().args(&args).output().unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains("invalid value '\\xff'") && stderr.contains("not valid UTF-8"),
+            "{stderr}"
+        );
+    }
+    // Completion reads them as data and still answers.
+    let output = common::flux_receiver()
+        .args([std::ffi::OsStr::new("__complete"), std::ffi::OsStr::new("get"), bad])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(String::from_utf8(output.stdout).unwrap().trim_end().ends_with(":4"));
+}

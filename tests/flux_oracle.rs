@@ -82,7 +82,8 @@ mod real {
     #[derive(Debug, PartialEq)]
     enum FluxIsWrong {
         /// `--hostname https://host`: flux prepends another `https://`; a
-        /// host with a space makes a URL no provider accepts.
+        /// host with a space, a user, a query, a bad port or a bare IPv6
+        /// address makes a URL no provider accepts ([`not_a_host`]).
         Hostname,
         /// A `--secret-ref` (or `-n`) no Secret (or namespace) can be named.
         ObjectName,
@@ -127,11 +128,21 @@ mod real {
             .collect()
     }
 
+    /// A `--hostname` flux turns into a URL no provider takes: one with a
+    /// scheme (flux prepends another), a space, a user, a query or
+    /// fragment, a port that is no port, or an IPv6 address without
+    /// brackets. Decided from the text here, not by flux-receiver's parser.
+    fn not_a_host(host: &str) -> bool {
+        let port_is_bad = match host.rsplit_once(':') {
+            Some((before, _)) if !before.ends_with(']') && before.contains(':') => true,
+            Some((_, port)) => !port.parse::<u16>().is_ok_and(|p| p > 0),
+            None => false,
+        };
+        host.contains("://") || host.contains(char::is_whitespace) || host.contains(['@', '?', '#']) || port_is_bad
+    }
+
     fn flux_is_wrong(args: &[String]) -> Option<FluxIsWrong> {
-        if flag_values(args, "--hostname")
-            .iter()
-            .any(|h| h.contains("://") || h.contains(char::is_whitespace))
-        {
+        if flag_values(args, "--hostname").iter().any(|h| not_a_host(h)) {
             return Some(FluxIsWrong::Hostname);
         }
         if args
@@ -481,6 +492,14 @@ mod real {
             "bad host",
             "",
             "UPPER.example.com",
+            "user:pass@flux.example.com",
+            "flux.example.com?x=1#f",
+            "flux.example.com:99999",
+            "flux.example.com:0",
+            "::1",
+            "[fd00::1]:9292",
+            "javascript:alert(1)",
+            "https://",
         ])
         .prop_map(str::to_string)
     }
@@ -556,6 +575,27 @@ mod real {
             flux_is_wrong(&args(&["--hostname", "https://h"])),
             Some(FluxIsWrong::Hostname)
         );
+        for host in [
+            "flux.example.com",
+            "flux.example.com:8443",
+            "[fd00::1]:9292",
+            "UPPER.example.com",
+        ] {
+            assert!(!not_a_host(host), "{host}");
+        }
+        for host in [
+            "https://h",
+            "h:99999",
+            "h:0",
+            "::1",
+            "u@h",
+            "h?x",
+            "h#f",
+            "a b",
+            "javascript:alert(1)",
+        ] {
+            assert!(not_a_host(host), "{host}");
+        }
         for unusable in [
             "gitrepository/app",
             "Unknown/app",

@@ -16,7 +16,7 @@ mod cluster;
 mod flags;
 mod scripts;
 mod values;
-mod walk;
+pub mod walk;
 
 pub use scripts::script;
 

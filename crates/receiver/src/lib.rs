@@ -8,6 +8,7 @@
 //! The crate has no network code and no CLI code, in the spirit of kube-core:
 //! the `flux-receiver` binary and the test emulator both build on it.
 
+pub mod address;
 pub mod answer;
 pub mod api;
 pub mod comma_list;
