@@ -63,7 +63,7 @@ pub struct GlobalArgs {
     pub context: Vec<String>,
 
     /// How long to wait for the cluster (Go duration, e.g. 30s, 5m)
-    #[arg(long, global = true, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, global = true, default_value = "5m", value_parser = parse_duration, value_name = "DURATION", allow_hyphen_values = true)]
     pub timeout: GoDuration,
 
     /// Namespace of the Flux controllers, where webhook Services are looked up
@@ -236,11 +236,11 @@ pub struct TriggerArgs {
     pub payload: Option<String>,
 
     /// generic-oidc: the OIDC token to present
-    #[arg(long, value_name = "TOKEN", env = "FLUX_RECEIVER_OIDC_TOKEN", hide_env_values = true)]
+    #[arg(long, value_name = "TOKEN", env = "FLUX_RECEIVER_OIDC_TOKEN", hide_env_values = true, value_parser = parse_token)]
     pub oidc_token: Option<String>,
 
     /// gcr: a Google-signed OIDC token to present as Bearer
-    #[arg(long, value_name = "TOKEN")]
+    #[arg(long, value_name = "TOKEN", value_parser = parse_token)]
     pub bearer: Option<String>,
 
     /// Extra attempts on 404, 408, 429 and 5xx answers or connection errors
@@ -248,7 +248,7 @@ pub struct TriggerArgs {
     pub retries: u32,
 
     /// Pause between attempts (Go duration)
-    #[arg(long, default_value = "2s", value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, default_value = "2s", value_parser = parse_duration, value_name = "DURATION", allow_hyphen_values = true)]
     pub retry_delay: GoDuration,
 }
 
@@ -430,7 +430,7 @@ pub struct CreateArgs {
     pub labels: Vec<CommaList<(String, String)>>,
 
     /// How often the controller re-reads the token Secret (Go duration)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, allow_hyphen_values = true)]
     pub interval: Option<GoDuration>,
 
     /// CEL expression every triggered resource must satisfy
@@ -494,11 +494,11 @@ pub struct SecretArgs {
     pub receiver_name: Option<String>,
 
     /// gcr: the IAM service account email Pub/Sub pushes as (empty: not given, as in flux)
-    #[arg(long, value_name = "EMAIL")]
+    #[arg(long, value_name = "EMAIL", value_parser = parse_text)]
     pub email_claim: Option<String>,
 
     /// gcr: the expected token audience (default: the webhook URL; empty: not given, as in flux)
-    #[arg(long, value_name = "AUDIENCE")]
+    #[arg(long, value_name = "AUDIENCE", value_parser = parse_text)]
     pub audience_claim: Option<String>,
 
     /// Label to set, key=value (repeatable, comma lists)
@@ -692,16 +692,26 @@ fn parse_duration(text: &str) -> Result<GoDuration, String> {
 }
 
 fn parse_event(text: &str) -> Result<String, String> {
-    let event = text.trim();
+    let event = parse_text(text)?.trim().to_string();
     if event.is_empty() {
         return Err("event names must not be empty".into());
     }
-    Ok(event.to_string())
+    Ok(event)
 }
 
 fn parse_non_empty(text: &str) -> Result<String, String> {
-    if text.trim().is_empty() {
+    if parse_text(text)?.trim().is_empty() {
         return Err("must not be empty".into());
+    }
+    Ok(text.to_string())
+}
+
+/// Free text stored in the cluster (claims, filters, events): anything but
+/// control characters, which no provider sends and which would be stored
+/// and later printed as they are.
+fn parse_text(text: &str) -> Result<String, String> {
+    if text.contains(char::is_control) {
+        return Err("must not contain control characters (a line break, a tab, an escape)".into());
     }
     Ok(text.to_string())
 }

@@ -174,6 +174,19 @@ fn one_line(err: &clap::Error) -> String {
     }
     // A value with a line break (or an escape sequence) would split the one
     // line, or act on the terminal: it is shown escaped.
+    // clap drops escape sequences from the value it shows (its styled
+    // text strips them) and keeps line breaks: the value is shown escaped
+    // instead, as given.
+    if err.kind() == ErrorKind::ValueValidation
+        && let (Some(ContextValue::String(arg)), Some(ContextValue::String(value)), Some(reason)) = (
+            err.get(ContextKind::InvalidArg),
+            err.get(ContextKind::InvalidValue),
+            std::error::Error::source(err),
+        )
+    {
+        let value = crate::printable::escape_controls(value);
+        return format!("error: invalid value '{value}' for '{arg}': {reason}");
+    }
     let mut rendered = err.render().to_string();
     for value in strings(ContextKind::InvalidValue) {
         if let std::borrow::Cow::Owned(escaped) = crate::printable::escape_controls(&value) {

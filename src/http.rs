@@ -52,12 +52,51 @@ pub async fn post(url: &str, headers: &[(String, String)], body: Vec<u8>, timeou
         Ok(Answer {
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or_default().to_string(),
-            body: String::from_utf8_lossy(&bytes).trim().chars().take(500).collect(),
+            body: excerpt(&bytes, headers),
         })
     };
     tokio::time::timeout(timeout, exchange)
         .await
         .map_err(|_| format!("no answer within {timeout:?}"))?
+}
+
+/// How many characters of an answer's body a message shows.
+const EXCERPT_CHARS: usize = 200;
+
+/// A short excerpt of an answer's body, safe to print: what the request
+/// sent in its secret headers (token, signature, bearer) is redacted, so a
+/// hostile server cannot make us print it back; control characters are
+/// escaped, so it cannot act on the terminal; and it is cut at
+/// [`EXCERPT_CHARS`] characters.
+fn excerpt(body: &[u8], sent: &[(String, String)]) -> String {
+    let mut text = String::from_utf8_lossy(body).trim().to_string();
+    for secret in sent
+        .iter()
+        .filter(|(name, _)| is_secret_header(name))
+        .flat_map(|(_, value)| {
+            // `Bearer x`, `sha256=x`: the value after the scheme, and the whole.
+            let bare = value.rsplit([' ', '=']).next().filter(|bare| *bare != value.as_str());
+            [Some(value.as_str()), bare].into_iter().flatten()
+        })
+    {
+        if secret.len() >= 4 {
+            text = text.replace(secret, "[redacted]");
+        }
+    }
+    let text = crate::printable::escape_controls(&text);
+    let mut short: String = text.chars().take(EXCERPT_CHARS).collect();
+    if text.chars().count() > EXCERPT_CHARS {
+        short.push('…');
+    }
+    short
+}
+
+/// Whether a request header carries a secret: the token itself
+/// (`X-Gitlab-Token`, harbor's `Authorization`), a bearer token, or an
+/// HMAC signature of the body made with it.
+fn is_secret_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name == "authorization" || name.contains("token") || name.contains("signature")
 }
 
 /// How persistently [`deliver`] tries, like `flux trigger receiver`.
@@ -170,6 +209,21 @@ pub async fn deliver(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_excerpt_hides_what_was_sent_in_secret_headers_and_escapes_the_rest() {
+        let sent = vec![
+            ("X-Gitlab-Token".to_string(), "s3cret-token".to_string()),
+            ("X-Hub-Signature-256".to_string(), "sha256=abcdef012345".to_string()),
+            ("X-Gitlab-Event".to_string(), "Push Hook".to_string()),
+        ];
+        let body = b"bad token s3cret-token, sig abcdef012345 for Push Hook\x1b[2J\n";
+        let shown = excerpt(body, &sent);
+        assert_eq!(shown, "bad token [redacted], sig [redacted] for Push Hook\\u{1b}[2J");
+        let long = excerpt("x".repeat(1000).as_bytes(), &[]);
+        assert_eq!(long.chars().count(), EXCERPT_CHARS + 1);
+        assert!(long.ends_with('…'));
+    }
 
     fn answer(status: u16, reason: &str, body: &str) -> Answer {
         Answer {

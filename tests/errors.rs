@@ -414,3 +414,105 @@ fn an_argument_that_is_not_utf8_is_a_usage_error_naming_the_flag() {
     assert!(output.status.success());
     assert!(String::from_utf8(output.stdout).unwrap().trim_end().ends_with(":4"));
 }
+
+#[test]
+fn a_negative_duration_is_a_bad_value_not_an_unknown_argument() {
+    let line = usage_error(&create_with(&["--interval", "-1s"]));
+    assert!(
+        line.contains("'-1s'") && line.contains("--interval") && line.contains("must not be negative"),
+        "{line}"
+    );
+    let line = usage_error(&create_with(&["--timeout", "-5m"]));
+    assert!(line.contains("'-5m'") && line.contains("--timeout"), "{line}");
+}
+
+#[test]
+fn control_characters_in_stored_text_are_refused_and_shown_escaped() {
+    let line = usage_error(&create_with(&["--event", "push\u{1b}[2J"]));
+    assert!(
+        line.contains("'push\\u{1b}[2J'") && line.contains("control characters"),
+        "{line}"
+    );
+    assert!(!line.contains('\u{1b}'), "{line:?}");
+    let line = usage_error(&create_with(&["--resource-filter", "true\u{7}"]));
+    assert!(
+        line.contains("--resource-filter") && line.contains("'true\\u{7}'"),
+        "{line}"
+    );
+    for flag in ["--email-claim", "--audience-claim"] {
+        let line = usage_error(&[
+            "secret",
+            "token",
+            "--type",
+            "gcr",
+            "--token",
+            "t",
+            flag,
+            "a\tb",
+            "--hostname",
+            "h.example.com",
+            "--export",
+        ]);
+        assert!(line.contains(flag) && line.contains("'a\\tb'"), "{line}");
+    }
+}
+
+#[test]
+fn a_token_over_the_bound_is_refused_without_being_shown() {
+    let long = "a".repeat(receiver::token::MAX_BYTES + 1);
+    let line = usage_error(&["secret", "token", "--type", "github", "--token", &long, "--export"]);
+    assert!(
+        line.contains("longer than 1024 bytes") && !line.contains("aaaa"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_payload_that_is_not_json_is_refused_before_anything_is_sent() {
+    // Port 9 (discard) on loopback: nothing may be sent there anyway.
+    let base = [
+        "trigger",
+        "rx",
+        "--type",
+        "github",
+        "--token",
+        "t",
+        "--url",
+        "http://127.0.0.1:9/hook/x",
+    ];
+    let mut args = base.to_vec();
+    args.extend(["--payload", "{not json"]);
+    let line = usage_error(&args);
+    assert!(
+        line.contains("--payload") && line.contains("github sends JSON"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_kubeconfig_that_is_not_yaml_is_one_line_with_a_consistent_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("config");
+    std::fs::write(
+        &bad,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: x\n  cluster: {server: [\n",
+    )
+    .unwrap();
+    // Named by the flag, it is the flag's bad value (2); found through
+    // KUBECONFIG, it is the environment (1). One line either way.
+    let output = run(&["list", "--kubeconfig", bad.to_str().unwrap()]);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!((output.status.code(), stderr.lines().count()), (Some(2), 1), "{stderr}");
+    assert!(stderr.contains("--kubeconfig") && stderr.contains("line 5"), "{stderr}");
+    let output = common::flux_receiver()
+        .arg("list")
+        .env("KUBECONFIG", &bad)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!((output.status.code(), stderr.lines().count()), (Some(1), 1), "{stderr}");
+    assert!(
+        stderr.contains("cannot load the kubeconfig") && stderr.contains("line 5"),
+        "{stderr}"
+    );
+}

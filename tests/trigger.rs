@@ -125,7 +125,13 @@ fn json(seen: &Seen) -> Value {
 
 #[test]
 fn github_matches_the_documented_vector() {
-    let seen = delivered("github", &["--event", "push", "--payload", "Hello, World!"]);
+    // GitHub's vector signs a body that is not JSON: sent from a file,
+    // which is sent as it is (an inline --payload must be JSON).
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("body");
+    std::fs::write(&file, "Hello, World!").unwrap();
+    let payload = format!("@{}", file.display());
+    let seen = delivered("github", &["--event", "push", "--payload", &payload]);
     assert_eq!(seen.body, b"Hello, World!");
     assert_eq!(
         seen.headers["x-hub-signature-256"],
@@ -398,4 +404,41 @@ fn success_says_the_controller_accepted_it() {
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("200 OK (accepted"), "{stdout}");
+}
+
+#[test]
+fn a_hostile_answer_cannot_make_us_print_the_token_or_act_on_the_terminal() {
+    // An endpoint that echoes the GitLab token it was sent, with escape
+    // sequences that would clear the screen, and a very long body.
+    let hostile: &'static str =
+        Box::leak(format!("token t0ken-s3cret \u{1b}[2J\u{1b}]0;owned\u{7}{}", "x".repeat(5000)).into_boxed_str());
+    let server = Server::start(vec![(400, hostile)]);
+    let mut args = vec![
+        "trigger",
+        "r",
+        "--type",
+        "gitlab",
+        "--token",
+        "t0ken-s3cret",
+        "--url",
+        &server.url,
+    ];
+    args.extend(["--retry-delay", "10ms"]);
+    let output = common::run(&args);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(server.requests()[0].headers["x-gitlab-token"], "t0ken-s3cret");
+    assert!(
+        !stderr.contains("t0ken-s3cret") && stderr.contains("token [redacted]"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}') && stderr.contains("\\u{1b}[2J"),
+        "{stderr:?}"
+    );
+    assert!(
+        stderr.len() < 1000,
+        "a short excerpt, not the body: {} bytes",
+        stderr.len()
+    );
 }

@@ -198,7 +198,11 @@ pub fn sentence(err: &(dyn StdError + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut current: Option<&(dyn StdError + 'static)> = Some(err);
     while let Some(e) = current {
+        // Some errors span lines (a YAML error adds the offending lines
+        // under its first): the first says what is wrong.
         let text = e.to_string();
+        let text = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+        let text = crate::printable::escape_controls(text).into_owned();
         if !parts.iter().any(|p| p.contains(&text)) {
             parts.push(text);
         }

@@ -164,13 +164,16 @@ pub fn context_names(global: &GlobalArgs) -> CliResult<Vec<String>> {
 async fn from_file(path: &Path, options: &KubeConfigOptions) -> CliResult<Config> {
     let kubeconfig = Kubeconfig::read_from(path).map_err(|e| {
         CliError::usage(format!(
-            "invalid value '{}' for '--kubeconfig <FILE>': {e}",
-            path.display()
+            "invalid value '{}' for '--kubeconfig <FILE>': {}",
+            path.display(),
+            error::sentence(&e)
         ))
     })?;
+    // The file named by the flag is the flag's value: what is wrong with
+    // it is a usage error, like a bad --token-file.
     Config::from_custom_kubeconfig(kubeconfig, options).await.map_err(|e| {
-        CliError::failure(format!(
-            "cannot use kubeconfig '{}': {}",
+        CliError::usage(format!(
+            "invalid value '{}' for '--kubeconfig <FILE>': {}",
             path.display(),
             error::sentence(&e)
         ))

@@ -46,6 +46,7 @@ pub fn run(global: &GlobalArgs, args: &TriggerArgs) -> CliResult {
             },
             _ => resolve(global, args, token).await?,
         };
+        check_payload(target.provider, args.payload.as_deref(), payload.as_deref())?;
         let options = SampleOptions {
             token: target.token.clone(),
             event: args.event.clone(),
@@ -72,6 +73,35 @@ fn read_payload(payload: Option<&str>) -> CliResult<Option<Vec<u8>>> {
             }),
             None => Ok(Some(text.as_bytes().to_vec())),
         },
+    }
+}
+
+/// Refuses an inline `--payload` that is not JSON for a provider that
+/// sends JSON (all but the generic types, whose body the controller does
+/// not read), before anything is sent: an inline value that is not JSON is
+/// a typing or quoting mistake. A file (`@FILE`) is sent as it is, so that
+/// any bytes can be tested against a signature.
+fn check_payload(provider: ProviderType, given: Option<&str>, payload: Option<&[u8]>) -> CliResult {
+    let (Some(given), Some(payload)) = (given, payload) else {
+        return Ok(());
+    };
+    if given.starts_with('@') {
+        return Ok(());
+    }
+    if matches!(
+        provider,
+        ProviderType::Generic | ProviderType::GenericHmac | ProviderType::GenericOidc
+    ) {
+        return Ok(());
+    }
+    match serde_json::from_slice::<serde_json::Value>(payload) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let shown: String = crate::printable::escape_controls(given).chars().take(60).collect();
+            Err(CliError::usage(format!(
+                "invalid value '{shown}' for '--payload <JSON|@FILE>': {provider} sends JSON, and this is not ({e})"
+            )))
+        }
     }
 }
 

@@ -33,7 +33,15 @@ pub enum TokenError {
     /// UI can reproduce and which would silently change the hook path.
     #[error("token contains a control character (a stray newline?)")]
     ControlCharacter,
+    /// Longer than [`MAX_BYTES`]: most likely a file read by mistake.
+    #[error("token is longer than {MAX_BYTES} bytes (generated ones are 64)")]
+    TooLong,
 }
+
+/// The longest token accepted. Generated tokens are 64 hex characters;
+/// providers' secret fields take far less than this bound, and a longer
+/// value is most likely the wrong file.
+pub const MAX_BYTES: usize = 1024;
 
 /// Normalises a token read from a file or stdin: one trailing line break is
 /// dropped (files usually end with one), anything else must be printable.
@@ -48,12 +56,25 @@ pub fn normalize(raw: &str) -> Result<String, TokenError> {
     if token.chars().any(char::is_control) {
         return Err(TokenError::ControlCharacter);
     }
+    if token.len() > MAX_BYTES {
+        return Err(TokenError::TooLong);
+    }
     Ok(token.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_over_the_bound_are_refused() {
+        assert_eq!(normalize(&"a".repeat(MAX_BYTES)).map(|t| t.len()), Ok(MAX_BYTES));
+        assert_eq!(normalize(&"a".repeat(MAX_BYTES + 1)), Err(TokenError::TooLong));
+        assert_eq!(
+            normalize(&format!("{}\n", "a".repeat(MAX_BYTES))).map(|t| t.len()),
+            Ok(MAX_BYTES)
+        );
+    }
 
     #[test]
     fn generated_tokens_are_64_hex_chars_and_differ() {
