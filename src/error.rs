@@ -64,7 +64,9 @@ impl CliError {
 
     /// Prints the error on stderr and returns the exit code.
     pub fn report(&self) -> ExitCode {
-        eprintln!("error: {self}");
+        // Messages quote the cluster and remote servers: escaped, so that
+        // what they say cannot split the line or act on the terminal.
+        eprintln!("error: {}", crate::printable::escape_controls(&self.to_string()));
         ExitCode::from(match self {
             CliError::Usage(_) => EXIT_USAGE,
             CliError::Failure(_) => EXIT_FAILURE,

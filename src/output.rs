@@ -17,7 +17,9 @@ pub fn print(text: &str) -> CliResult {
     }
 }
 
-/// Writes `line` and a newline to stdout.
+/// Writes `line` and a newline to stdout. A line often quotes the cluster
+/// (a URL from an annotation, a status message), so control characters in
+/// it are escaped: it stays one line and cannot act on the terminal.
 pub fn println(line: &str) -> CliResult {
-    print(&format!("{line}\n"))
+    print(&format!("{}\n", crate::printable::escape_controls(line)))
 }

@@ -6,19 +6,21 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::printable::escape_controls;
+
 /// Announces a step that is starting.
 pub fn action(message: &str) {
-    eprintln!("► {message}");
+    eprintln!("► {}", escape_controls(message));
 }
 
 /// Announces something noteworthy that is not an error.
 pub fn note(message: &str) {
-    eprintln!("  {message}");
+    eprintln!("  {}", escape_controls(message));
 }
 
 /// Prints a warning.
 pub fn warn(message: &str) {
-    eprintln!("warning: {message}");
+    eprintln!("warning: {}", escape_controls(message));
 }
 
 /// A wait in progress: a spinner on a terminal, one line otherwise.
@@ -32,11 +34,11 @@ impl Waiting {
         if std::io::stderr().is_terminal() {
             let spinner = ProgressBar::new_spinner();
             spinner.set_style(ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("valid template"));
-            spinner.set_message(message.to_string());
+            spinner.set_message(escape_controls(message).into_owned());
             spinner.enable_steady_tick(Duration::from_millis(100));
             Waiting { spinner: Some(spinner) }
         } else {
-            eprintln!("◎ {message}");
+            eprintln!("◎ {}", escape_controls(message));
             Waiting { spinner: None }
         }
     }

@@ -552,3 +552,36 @@ fn secrets_that_cannot_be_read_leave_the_rows_and_say_so() {
         "{stderr}"
     );
 }
+
+#[test]
+fn what_the_cluster_stored_is_shown_escaped() {
+    // A Receiver written by someone else, with an event and a label that
+    // carry escape sequences and line breaks: tables, get and the
+    // one-line messages show them escaped, never raw.
+    let env = Env::start(Options::default());
+    env.emulator
+        .put_object(secret("flux-system", "hostile", "t", json!({})));
+    env.emulator.put_object(
+        json!({"apiVersion": "notification.toolkit.fluxcd.io/v1", "kind": "Receiver",
+        "metadata": {"name": "hostile", "namespace": "flux-system"},
+        "spec": {"type": "generic", "events": ["push\u{1b}[2J", "a\nb"], "secretRef": {"name": "hostile"},
+                 "resources": [{"kind": "GitRepository", "name": "app"}]}}),
+    );
+    env.settled("flux-system", "hostile");
+    for args in [&["get", "-A", "-o", "wide"][..], &["list"][..], &["get", "hostile"][..]] {
+        let output = env.run(args);
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(!stdout.contains('\u{1b}'), "{args:?} printed an escape raw: {stdout:?}");
+        if args.contains(&"wide") || args.contains(&"get") {
+            assert!(
+                stdout.contains("push\\u{1b}[2J") && stdout.contains("a\\nb"),
+                "{args:?}: {stdout}"
+            );
+        }
+    }
+}

@@ -149,7 +149,11 @@ async fn detail(global: &GlobalArgs, args: &GetArgs, name: &str) -> CliResult {
     let width = lines.iter().map(|(label, _)| label.len()).max().unwrap_or(0) + 1;
     let text: String = lines
         .iter()
-        .map(|(label, value)| format!("{:<width$} {value}\n", format!("{label}:")))
+        .map(|(label, value)| {
+            // Values come from the cluster: shown escaped.
+            let value = crate::printable::escape_controls(value);
+            format!("{:<width$} {value}\n", format!("{label}:"))
+        })
         .collect();
     output::print(&text)
 }

@@ -88,7 +88,8 @@ pub fn render_to(columns: &[Column], rows: &[Vec<String>], width: Width, colour:
     let ready_column = columns.iter().position(|c| c.header == "READY");
     for row in rows {
         table.add_row(row.iter().enumerate().map(|(index, text)| {
-            let cell = Cell::new(text);
+            // Cells hold what the cluster stored: shown escaped.
+            let cell = Cell::new(crate::printable::escape_controls(text));
             match (colour, Some(index) == ready_column, text.as_str()) {
                 (true, true, "True") => cell.fg(Color::Green),
                 (true, true, "False") => cell.fg(Color::Red),
