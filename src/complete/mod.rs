@@ -111,7 +111,7 @@ pub enum Asker {
     Shell,
     /// flux completing `flux receiver …`: it lists its own persistent
     /// flags ([`crate::plugin::FLUX_PERSISTENT_FLAGS`]) before ours, so
-    /// flag names it already offers are left out.
+    /// our global flags among them are left out.
     Flux,
 }
 
