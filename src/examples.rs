@@ -135,6 +135,31 @@ echo 'eval (flux-receiver completion elvish|slurp)' >> ~/.config/elvish/rc.elv
 New-Item -ItemType Directory -Force (Split-Path $PROFILE) | Out-Null
 Add-Content $PROFILE 'flux-receiver completion powershell | Out-String | iex'";
 
+/// The examples of `completion` when flux runs us as `flux receiver`.
+/// flux completes `flux receiver …` itself, with its own scripts (Cobra's),
+/// which ask the plugin for candidates (`flux __complete receiver …` runs
+/// `flux-receiver __complete …`). The scripts `completion` prints complete
+/// the command `flux-receiver` (found on `PATH`), not `flux receiver`, so
+/// what completes what the user types is flux's: these are flux's lines,
+/// for the shells flux supports (elvish is not one).
+const COMPLETION_UNDER_FLUX: &str = "\
+# flux completes `flux receiver` itself, asking this plugin: load flux's
+# completion (the scripts printed here complete `flux-receiver` on its own)
+# bash: every new shell loads it
+echo 'source <(flux completion bash)' >> ~/.bashrc
+
+# zsh: every new shell loads it (compinit first, which it needs)
+echo 'autoload -Uz compinit && compinit' >> ~/.zshrc
+echo 'source <(flux completion zsh)' >> ~/.zshrc
+
+# fish: loaded the first time flux is completed
+mkdir -p ~/.config/fish/completions
+flux completion fish > ~/.config/fish/completions/flux.fish
+
+# PowerShell: every new session loads it
+New-Item -ItemType Directory -Force (Split-Path $PROFILE) | Out-Null
+Add-Content $PROFILE 'flux completion powershell | Out-String | iex'";
+
 /// Every subcommand's examples, by subcommand name.
 const ALL: [(&str, &str); 12] = [
     ("create", CREATE),
@@ -192,7 +217,11 @@ pub fn expand(help: &str, program: &str, heading: impl Fn(&str) -> String) -> St
     for name in commands() {
         let placeholder = placeholder(name);
         if text.contains(&placeholder) {
-            let block = indented(&as_invoked(of(name).unwrap_or_default(), program));
+            let examples = match name {
+                "completion" if program != PROGRAM => COMPLETION_UNDER_FLUX,
+                _ => of(name).unwrap_or_default(),
+            };
+            let block = indented(&as_invoked(examples, program));
             text = text.replace(&placeholder, &format!("{}\n{block}", heading("Examples:")));
         }
     }
@@ -253,6 +282,25 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn under_flux_completion_is_flux_s_own() {
+        for line in COMPLETION_UNDER_FLUX.lines() {
+            assert!(INDENT.len() + line.chars().count() <= WIDTH, "{line:?}");
+        }
+        let help = format!("Usage: x\n\n{}\n", placeholder("completion"));
+        let expanded = expand(&help, "flux receiver", |h| h.to_string());
+        assert!(
+            expanded.contains("  echo 'source <(flux completion bash)' >> ~/.bashrc\n"),
+            "{expanded}"
+        );
+        assert!(!expanded.contains("receiver completion"), "{expanded}");
+        let standalone = expand(&help, PROGRAM, |h| h.to_string());
+        assert!(
+            standalone.contains("source <(flux-receiver completion bash)"),
+            "{standalone}"
+        );
     }
 
     #[test]

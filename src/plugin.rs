@@ -22,16 +22,55 @@ use crate::generate::BIN_NAME;
 /// type; `tests/plugin.rs` checks that no suggestion in `src/` spells it
 /// out instead.
 pub fn display_name() -> &'static str {
-    static NAME: OnceLock<&'static str> = OnceLock::new();
-    NAME.get_or_init(|| {
+    if run_by_flux() { "flux receiver" } else { BIN_NAME }
+}
+
+/// Whether flux ran us, as `flux receiver …` or to complete it: our
+/// `argv[0]` is the plugin file in flux's plugin directory.
+pub fn run_by_flux() -> bool {
+    static BY_FLUX: OnceLock<bool> = OnceLock::new();
+    *BY_FLUX.get_or_init(|| {
         let argv0 = std::env::args_os().next().unwrap_or_default();
-        if invoked_from_plugin_dir(Path::new(&argv0), plugin_dir().as_deref()) {
-            "flux receiver"
-        } else {
-            BIN_NAME
-        }
+        invoked_from_plugin_dir(Path::new(&argv0), plugin_dir().as_deref())
     })
 }
+
+/// The persistent flags of flux's root command (flux2 v2.9.4,
+/// `cmd/flux/main.go`: its own, kubectl's connection flags and the client
+/// rate limits). When flux completes a plugin's flag names it lists every
+/// one of them that matches before the plugin's own candidates, so in
+/// plugin mode the completion leaves out our global flags among them,
+/// which would otherwise be offered twice. flux passes them to the plugin
+/// unchanged; those we do not define are usage errors here
+/// (`tests/flux_plugin.rs` checks this list against the real flux).
+pub const FLUX_PERSISTENT_FLAGS: [&str; 23] = [
+    "as",
+    "as-group",
+    "as-uid",
+    "as-user-extra",
+    "cache-dir",
+    "certificate-authority",
+    "client-certificate",
+    "client-key",
+    "cluster",
+    "context",
+    "disable-compression",
+    "insecure-skip-tls-verify",
+    "kube-api-burst",
+    "kube-api-qps",
+    "kubeconfig",
+    "namespace",
+    "ns-follows-kube-context",
+    "server",
+    "timeout",
+    "tls-server-name",
+    "token",
+    "user",
+    "verbose",
+];
+
+/// The short names among [`FLUX_PERSISTENT_FLAGS`] (`-n`, for `--namespace`).
+pub const FLUX_PERSISTENT_SHORTS: [char; 1] = ['n'];
 
 /// flux's plugin directory: `$FLUXCD_PLUGINS` when set and not empty,
 /// else `~/.fluxcd/plugins` (what flux's own `PluginDir` computes).
@@ -57,12 +96,21 @@ fn plugin_dir_from(fluxcd_plugins: Option<OsString>, home: Option<OsString>) -> 
 /// resolved executable path, `current_exe`, cannot decide: on Linux it is
 /// the symlink's target.) Only the two directories are canonicalised, so
 /// that `plugins/` and `plugins`, or a symlinked plugin directory, compare
-/// equal. A bare `flux-receiver` found on `PATH` is never the plugin: flux
-/// always runs it by path.
+/// equal.
+///
+/// flux runs the plugin as Go's `filepath.Join(dir, "flux-receiver")`,
+/// which drops a `.` directory: with `FLUXCD_PLUGINS=.` (or `./`) our
+/// `argv[0]` is the bare name, as when a shell finds `flux-receiver` on
+/// `PATH`. A bare name is therefore the plugin only when the plugin
+/// directory is the current directory and its `flux-receiver` is the very
+/// file running now; anywhere else it is a `PATH` look-up, not flux.
 pub fn invoked_from_plugin_dir(invoked: &Path, plugin_dir: Option<&Path>) -> bool {
     let Some(plugin_dir) = plugin_dir else {
         return false;
     };
+    if invoked.as_os_str() == BIN_NAME {
+        return run_from_current_dir(plugin_dir);
+    }
     let named_as_plugin = invoked.file_name().is_some_and(|name| {
         let name = name.to_string_lossy();
         // On Windows flux also accepts the executable's extension.
@@ -77,6 +125,20 @@ pub fn invoked_from_plugin_dir(invoked: &Path, plugin_dir: Option<&Path>) -> boo
         return false;
     };
     named_as_plugin && same_directory(parent, plugin_dir)
+}
+
+/// Whether `plugin_dir` is the current directory and its `flux-receiver`
+/// is the executable running now (both resolved, as the kernel resolved
+/// what it runs).
+fn run_from_current_dir(plugin_dir: &Path) -> bool {
+    let (Ok(current), Ok(running)) = (std::env::current_dir(), std::env::current_exe()) else {
+        return false;
+    };
+    same_directory(plugin_dir, &current)
+        && match (plugin_dir.join(BIN_NAME).canonicalize(), running.canonicalize()) {
+            (Ok(plugin), Ok(running)) => plugin == running,
+            _ => false,
+        }
 }
 
 fn same_directory(a: &Path, b: &Path) -> bool {

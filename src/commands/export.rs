@@ -2,7 +2,7 @@
 //! flux's export format (`---` documents, status and server fields dropped).
 
 use kube::api::{Api, ListParams};
-use receiver::{Receiver, ReceiverSpec, manifest};
+use receiver::{GoDuration, Receiver, ReceiverSpec, manifest};
 
 use crate::cli::{ExportArgs, GlobalArgs};
 use crate::cluster::Cluster;
@@ -46,11 +46,50 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> CliResult {
 /// Only what a user would write: name, namespace, labels, annotations and
 /// spec, as `flux export` keeps them (labels and annotations verbatim, so a
 /// re-applied export round-trips; empty maps are left out).
+///
+/// flux reads `spec.interval` into a Go duration and writes it back with
+/// `Duration.String()`: the CRD's default `10m` is exported as `10m0s`,
+/// `90s` as `1m30s`. Written the same way here, so both exports are the
+/// same bytes (`tests/flux_interop.rs`).
 fn clean(receiver: &Receiver) -> Receiver {
-    let spec: ReceiverSpec = receiver.spec.clone();
+    let mut spec: ReceiverSpec = receiver.spec.clone();
+    spec.interval = spec
+        .interval
+        .map(|interval| interval.parse::<GoDuration>().map_or(interval, |d| d.to_string()));
     let mut exported = Receiver::new(receiver.metadata.name.as_deref().unwrap_or_default(), spec);
     exported.metadata.namespace = receiver.metadata.namespace.clone();
     exported.metadata.labels = receiver.metadata.labels.clone().filter(|l| !l.is_empty());
     exported.metadata.annotations = receiver.metadata.annotations.clone().filter(|a| !a.is_empty());
     exported
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_interval(interval: Option<&str>) -> Receiver {
+        let spec: ReceiverSpec = serde_json::from_value(serde_json::json!({
+            "type": "generic",
+            "interval": interval,
+            "resources": [{"kind": "GitRepository", "name": "app"}],
+        }))
+        .unwrap();
+        Receiver::new("rx", spec)
+    }
+
+    #[test]
+    fn intervals_are_written_as_go_writes_durations() {
+        for (stored, exported) in [
+            ("10m", "10m0s"),
+            ("90s", "1m30s"),
+            ("1.5h", "1h30m0s"),
+            ("500ms", "500ms"),
+        ] {
+            assert_eq!(
+                clean(&with_interval(Some(stored))).spec.interval.as_deref(),
+                Some(exported)
+            );
+        }
+        assert_eq!(clean(&with_interval(None)).spec.interval, None);
+    }
 }

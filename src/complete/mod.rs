@@ -104,9 +104,25 @@ impl Completions {
     }
 }
 
-/// Completes `words`: everything after `__complete`, the last being the
-/// (possibly empty) word under the cursor.
+/// Who asks for the completions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asker {
+    /// A shell, through the scripts in `completions/`.
+    Shell,
+    /// flux completing `flux receiver …`: it lists its own persistent
+    /// flags ([`crate::plugin::FLUX_PERSISTENT_FLAGS`]) before ours, so
+    /// our global flags among them are left out.
+    Flux,
+}
+
+/// Completes `words` for a shell: everything after `__complete`, the last
+/// being the (possibly empty) word under the cursor.
 pub fn complete(words: &[String]) -> Completions {
+    complete_for(words, Asker::Shell)
+}
+
+/// [`complete`], for `asker`.
+pub fn complete_for(words: &[String], asker: Asker) -> Completions {
     let mut root = Cli::command();
     root.build();
     let (typed, current) = match words.split_last() {
@@ -124,7 +140,7 @@ pub fn complete(words: &[String]) -> Completions {
             Some((Some(arg), partial)) => value(arg, &line, partial),
             Some((None, _)) => Completions::new(Vec::new(), directive::NO_FILE_COMP),
             None => filter(
-                Completions::new(flags::candidates(&line, current), directive::NO_FILE_COMP),
+                Completions::new(flags::candidates(&line, current, asker), directive::NO_FILE_COMP),
                 current,
             ),
         };
@@ -181,7 +197,12 @@ fn word(line: &Line<'_>, current: &str) -> Completions {
 
 /// Runs the protocol: prints the completions for `args` (after `__complete`).
 pub fn run(args: &[String], with_descriptions: bool) -> std::process::ExitCode {
-    let text = complete(args).render(with_descriptions);
+    let asker = if crate::plugin::run_by_flux() {
+        Asker::Flux
+    } else {
+        Asker::Shell
+    };
+    let text = complete_for(args, asker).render(with_descriptions);
     let _ = crate::output::print(&text);
     std::process::ExitCode::SUCCESS
 }
@@ -303,6 +324,41 @@ mod tests {
         assert!(flags.contains(&"-o".to_string()), "{flags:?}");
         let flags = values("list --context a --");
         assert!(flags.contains(&"--context".to_string()), "{flags:?}");
+    }
+
+    #[test]
+    fn flux_is_not_offered_the_flags_it_lists_itself() {
+        let words = |line: &str| line.split(' ').map(str::to_string).collect::<Vec<_>>();
+        let by_flux: Vec<String> = complete_for(&words("create r -"), Asker::Flux)
+            .candidates
+            .into_iter()
+            .map(|c| c.value)
+            .collect();
+        for ours_only in ["--type", "--flux-namespace", "--help", "-h"] {
+            assert!(by_flux.contains(&ours_only.to_string()), "{ours_only}: {by_flux:?}");
+        }
+        for flux_lists_it in [
+            "--namespace",
+            "-n",
+            "--kubeconfig",
+            "--context",
+            "--timeout",
+            "--verbose",
+        ] {
+            assert!(
+                !by_flux.contains(&flux_lists_it.to_string()),
+                "{flux_lists_it}: {by_flux:?}"
+            );
+            assert!(
+                values("create r -").contains(&flux_lists_it.to_string()),
+                "{flux_lists_it}"
+            );
+        }
+        // Values are ours to complete whoever asks.
+        assert_eq!(
+            complete_for(&words("create r -n fl"), Asker::Flux),
+            complete(&words("create r -n fl"))
+        );
     }
 
     #[test]

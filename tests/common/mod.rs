@@ -10,6 +10,7 @@ use kube_emulator::{BackgroundEmulator, Options};
 
 mod outcome;
 pub use outcome::*;
+pub mod testenv;
 
 /// A `flux-receiver` command with a clean environment for the variables it
 /// reads: no kubeconfig and no in-cluster service account unless a test
