@@ -14,19 +14,30 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 pub const EXIT_FAILURE: u8 = 1;
 /// Exit code for invalid usage.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit code after an interrupt (SIGINT or SIGTERM) once something was
+/// written: 128 + SIGINT, as shells report it.
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// Every exit code and what it means, for the man pages' EXIT STATUS (the
 /// README's table says the same; `tests/man.rs` compares them).
-pub const EXIT_STATUSES: [(u8, &str); 3] = [
+pub const EXIT_STATUSES: [(u8, &str); 4] = [
     (0, "success"),
     (
         EXIT_FAILURE,
-        "the command was valid but the work failed: no kubeconfig, server unreachable, Flux not installed, \
-         forbidden, namespace missing, Receiver not ready, timed out, token would change without --force",
+        "the command was valid but the work failed: no kubeconfig (or a broken one found through KUBECONFIG \
+         or ~/.kube/config), server unreachable or not a Kubernetes API server, Flux not installed, forbidden, \
+         namespace missing, Receiver not ready, timed out, token would change without --force, the webhook refused",
     ),
     (
         EXIT_USAGE,
-        "usage error: unknown flag, bad value, missing or conflicting flags",
+        "usage error: unknown flag, bad value (including a file named by a flag, such as --kubeconfig, \
+         --token-file or --payload @FILE, that cannot be read or is not what it should be), missing or \
+         conflicting flags, an argument that is not UTF-8",
+    ),
+    (
+        EXIT_INTERRUPTED,
+        "interrupted (SIGINT or SIGTERM) after writing something: the one line says what was written and \
+         which command resumes",
     ),
 ];
 
@@ -37,6 +48,8 @@ pub enum CliError {
     Usage(String),
     /// The command line is fine but the work failed.
     Failure(String),
+    /// A signal stopped the command after it wrote something.
+    Interrupted(String),
 }
 
 impl CliError {
@@ -70,6 +83,7 @@ impl CliError {
         ExitCode::from(match self {
             CliError::Usage(_) => EXIT_USAGE,
             CliError::Failure(_) => EXIT_FAILURE,
+            CliError::Interrupted(_) => EXIT_INTERRUPTED,
         })
     }
 }
@@ -77,7 +91,9 @@ impl CliError {
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CliError::Usage(message) | CliError::Failure(message) => f.write_str(message),
+            CliError::Usage(message) | CliError::Failure(message) | CliError::Interrupted(message) => {
+                f.write_str(message)
+            }
         }
     }
 }

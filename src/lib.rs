@@ -14,6 +14,7 @@ pub mod examples;
 pub mod generate;
 pub mod http;
 pub mod input;
+pub mod interrupt;
 pub mod manpage;
 pub mod output;
 pub mod plugin;

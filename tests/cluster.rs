@@ -740,3 +740,84 @@ fn trigger_reaches_every_type_the_emulator_can_verify() {
         assert_success(&output);
     }
 }
+
+/// A web server that is no Kubernetes: an HTML page for every request
+/// (404 for anything under /api and /apis, 200 elsewhere), and a
+/// kubeconfig pointing at it.
+fn web_server() -> (tempfile::TempDir, std::path::PathBuf) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            let _ = reader.read_line(&mut request_line);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let status = if request_line.contains(" /api") {
+                "404 Not Found"
+            } else {
+                "200 OK"
+            };
+            let body = "<html><body><h1>Welcome to nginx!</h1></body></html>";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: web\n  cluster: {{server: 'http://{address}'}}\n\
+             users:\n- name: web\n  user: {{token: t}}\ncontexts:\n- name: web\n  context: {{cluster: web, user: web}}\n\
+             current-context: web\n"
+        ),
+    )
+    .unwrap();
+    (dir, kubeconfig)
+}
+
+#[test]
+fn a_server_that_is_not_kubernetes_is_named_as_such_not_as_a_missing_flux() {
+    let (_dir, kubeconfig) = web_server();
+    for args in [&["list"][..], &CREATE[..], &["get", "rx"][..]] {
+        let output = common::flux_receiver()
+            .env("KUBECONFIG", &kubeconfig)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_failure(&output, "is not a Kubernetes API server");
+        let err = stderr(&output);
+        assert!(
+            !err.contains("Flux is not installed") && err.contains("http://127.0.0.1:"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("answered: 404 <html>"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn an_api_server_that_stops_answering_during_a_wait_is_blamed_not_the_controller() {
+    let env = Env::start(Options {
+        controller_delay: Duration::from_secs(3),
+        ..Options::default()
+    });
+    env.emulator
+        .inject_fault("watch", "receivers", Fault::Slow(Duration::from_secs(30)), 100);
+    let mut args = CREATE.to_vec();
+    args.extend(["--timeout", "3s"]);
+    let output = env.run(&args);
+    assert_failure(
+        &output,
+        "the API server stopped answering while waiting for flux-system/",
+    );
+    assert!(!stderr(&output).contains("not ready"), "{}", stderr(&output));
+}

@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::time::Duration;
+
 use kube_emulator::Options;
 use serde_json::json;
 
@@ -658,5 +660,100 @@ fn a_setup_rerun_without_hostname_keeps_the_address_of_the_url() {
     assert_eq!(
         secret["metadata"]["annotations"]["notification.toolkit.fluxcd.io/webhook"],
         format!("https://flux.example.com{path}").as_str()
+    );
+}
+
+#[test]
+fn rotate_shows_the_new_token_it_stored_even_when_the_wait_fails() {
+    // A controller slower than --timeout: the token is stored, the wait
+    // for the new path runs out.
+    let env = start(Options {
+        controller_delay: Duration::from_secs(4),
+        ..Options::default()
+    });
+    assert!(env.run_with_stdin(&SETUP, "").status.success());
+    let output = env.run_with_stdin(
+        &[
+            "rotate",
+            "github-receiver",
+            "--token-stdin",
+            "--yes",
+            "--show-token",
+            "--timeout",
+            "2s",
+        ],
+        "new-token\n",
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert_eq!(env.token("github-receiver"), "new-token");
+    assert!(
+        text(&output.stdout).contains("new token (already in Secret flux-system/github-receiver): new-token"),
+        "{}",
+        text(&output.stdout)
+    );
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.lines().last().unwrap_or_default().starts_with("error: "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_interrupt_after_the_token_is_stored_says_so_shows_it_and_how_to_resume() {
+    // A controller that takes 3 s per reconcile: rotate is still waiting
+    // for the new path when the interrupt comes.
+    let env = start(Options {
+        controller_delay: Duration::from_secs(3),
+        ..Options::default()
+    });
+    assert!(env.run_with_stdin(&SETUP, "").status.success());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_flux-receiver"))
+        .env("KUBECONFIG", &env.kubeconfig)
+        .env("HOME", common::empty_home())
+        .args([
+            "rotate",
+            "github-receiver",
+            "--token-stdin",
+            "--yes",
+            "--show-token",
+            "--timeout",
+            "60s",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(b"new-token\n").unwrap();
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while env.token("github-receiver") != "new-token" {
+        assert!(std::time::Instant::now() < deadline, "rotate never stored the token");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let pid = child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let output = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        stdout.contains("new token (already in Secret flux-system/github-receiver): new-token"),
+        "{stdout}"
+    );
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: interrupted by SIGINT after writing patch secrets 'github-receiver'")
+            && last.contains("do not rotate again")
+            && last.contains("reconcile github-receiver"),
+        "{stderr}"
     );
 }

@@ -34,6 +34,11 @@ impl<'a> Action<'a> {
         }
     }
 
+    /// Whether the action changes the cluster.
+    pub fn writes(&self) -> bool {
+        matches!(self.verb, "create" | "patch" | "apply" | "update" | "delete")
+    }
+
     /// An action on all objects of a resource in a namespace.
     pub fn collection(verb: &'a str, resource: &'a str, namespace: Option<&'a str>) -> Action<'a> {
         Action {
@@ -69,6 +74,31 @@ pub enum Outcome {
     },
     /// Give up now with this error.
     Fail(CliError),
+}
+
+/// Whether the server's answer was not a Kubernetes one: an error body that
+/// is no `Status` (kube reconstructs one with this reason), or a success
+/// body that is not the expected JSON.
+pub fn not_a_status(err: &kube::Error) -> bool {
+    match err {
+        kube::Error::Api(status) => status.reason == "Failed to parse error data",
+        kube::Error::SerdeError(_) => true,
+        _ => false,
+    }
+}
+
+/// What a server that is not Kubernetes answered, short: its status and
+/// the start of its body (a web page, say), escaped.
+pub fn answer_excerpt(err: &kube::Error) -> String {
+    match err {
+        kube::Error::Api(status) => {
+            let body = crate::printable::escape_controls(status.message.trim());
+            let short: String = body.chars().take(80).collect();
+            let more = if body.chars().count() > 80 { "…" } else { "" };
+            format!("{} {short}{more}", status.code)
+        }
+        other => sentence(other),
+    }
 }
 
 /// Decides whether `err` is worth retrying and words it for a person.

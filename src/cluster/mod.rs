@@ -110,6 +110,18 @@ impl Cluster {
         (self.timeout / 4).clamp(Duration::from_secs(1), Duration::from_secs(30))
     }
 
+    /// Whether the server answers `GET /version` as a Kubernetes API server
+    /// does: asked only when an answer was not the JSON Kubernetes sends,
+    /// to tell a CRD that is not installed from a server that is no
+    /// Kubernetes at all (a web server, a proxy's error page).
+    async fn speaks_kubernetes(&self) -> bool {
+        let budget = self.remaining().min(self.attempt_timeout());
+        matches!(
+            tokio::time::timeout(budget, self.client.apiserver_version()).await,
+            Ok(Ok(version)) if !version.git_version.is_empty() || !version.major.is_empty()
+        )
+    }
+
     /// Runs `request` until it succeeds, fails permanently, or the deadline
     /// passes. Transient failures (5xx, 429, time-outs, dropped connections)
     /// are retried with exponential backoff, honouring a server's Retry-After.
@@ -124,7 +136,20 @@ impl Cluster {
             self.trace(format!("{action} (attempt {attempt})"));
             let budget = self.remaining().min(self.attempt_timeout());
             let outcome = match tokio::time::timeout(budget, request()).await {
-                Ok(Ok(value)) => return Ok(value),
+                Ok(Ok(value)) => {
+                    if action.writes() {
+                        crate::interrupt::wrote(action.to_string());
+                    }
+                    return Ok(value);
+                }
+                Ok(Err(err)) if error::not_a_status(&err) && !self.speaks_kubernetes().await => {
+                    return Err(CliError::failure(format!(
+                        "the server at {} is not a Kubernetes API server (GET /version gave no Kubernetes version; \
+                         {action} answered: {}): check the kubeconfig's server or --context",
+                        self.server,
+                        error::answer_excerpt(&err)
+                    )));
+                }
                 Ok(Err(err)) => error::classify(&err, action, &self.server),
                 Err(_) => Outcome::Retry {
                     message: format!("{action}: no answer within {budget:?}"),

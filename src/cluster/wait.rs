@@ -58,8 +58,14 @@ where
             .timeout(remaining.as_secs().clamp(1, 290) as u32);
         let stream = match cluster.call(&action, || api.watch(&params, &version)).await {
             Ok(stream) => stream,
-            Err(_) if cluster.remaining().is_zero() => return Ok(Err(WaitEnd::TimedOut(latest))),
-            Err(err) => return Err(err),
+            // The wait failed on the API server's side, not the
+            // controller's: say so, rather than "not ready in time".
+            Err(err) => {
+                return Err(CliError::failure(format!(
+                    "the API server stopped answering while waiting for {namespace}/{name}, so whether the controller \
+                     reconciled it is not known: {err}"
+                )));
+            }
         };
         let mut stream = pin!(stream);
         loop {

@@ -8,7 +8,7 @@ use futures::future::join_all;
 use crate::cli::{GlobalArgs, ListArgs, OutputFormat};
 use crate::cluster::inventory::{self, Inventory, Problem, Query, ReceiverRow};
 use crate::cluster::{self, Cluster};
-use crate::commands::block_on;
+use crate::commands::block_on_reading;
 use crate::error::{CliError, CliResult};
 use crate::output;
 use crate::progress;
@@ -51,7 +51,7 @@ pub fn run_for(global: &GlobalArgs, args: &ListArgs, name: Option<&str>) -> CliR
     } else {
         global.timeout.0
     };
-    let results = block_on(join_all(contexts.iter().map(|context| async move {
+    let results = block_on_reading(join_all(contexts.iter().map(|context| async move {
         tokio::time::timeout(budget, gather_one(global, args, name, context.as_deref()))
             .await
             .unwrap_or_else(|_| {

@@ -64,12 +64,30 @@ pub(crate) fn key_value_map(flag: &str, labels: &[CommaList<(String, String)>]) 
 
 /// Runs a cluster operation to completion. The runtime is built only here,
 /// so offline commands (`--export`, `url`) never pay for it.
-pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
+pub(crate) fn block_on<T>(future: impl std::future::Future<Output = CliResult<T>>) -> CliResult<T> {
+    let runtime = runtime();
+    // An interrupt after the first write ends the command with one line
+    // saying what was written (see crate::interrupt).
+    runtime.block_on(async {
+        tokio::select! {
+            biased;
+            outcome = future => outcome,
+            signal = crate::interrupt::signalled() => Err(crate::interrupt::interrupted(signal)),
+        }
+    })
+}
+
+/// [`block_on`] for work that writes nothing (reading for a list or a
+/// completion), whose interrupts need no account.
+pub(crate) fn block_on_reading<F: std::future::Future>(future: F) -> F::Output {
+    runtime().block_on(future)
+}
+
+fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a single-threaded tokio runtime can always be built")
-        .block_on(future)
 }
 
 /// Asks on a terminal before a change that moves a working hook URL, and

@@ -178,67 +178,89 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
         })
         .await?;
 
-    // Ask for a reconciliation of every Receiver using the Secret instead of
-    // waiting for their next interval, and wait until each serves its new path.
-    let mut users = vec![receiver];
-    users.extend(sharing);
-    let mut picked = pick_up_token(&cluster, &users, &new_token).await?.into_iter();
-    let (_, own) = picked.next().expect("the rotated Receiver is the first user");
-    match own {
-        PickUp::Serving(_) => {}
-        PickUp::Suspended => {
-            return Err(CliError::failure(format!(
-                "the token was replaced, but Receiver {namespace}/{name} is suspended and serves the old path \
-                 until resumed (`{bin} resume {name} -n {namespace}`)",
-                bin = crate::plugin::display_name()
-            )));
-        }
-        PickUp::TimedOut => {
-            return Err(CliError::failure(format!(
-                "the token was replaced, but the controller did not serve {new_path} within {}; check `{bin} doctor {name}`",
-                receiver::GoDuration(cluster.timeout()),
-                bin = crate::plugin::display_name()
-            )));
-        }
-        PickUp::Deleted => return Err(CliError::failure("the Receiver was deleted while waiting")),
-    }
-    let mut text = format!(
-        "✔ token rotated; Receiver {namespace}/{name} now serves\n  webhook URL: {}\n",
-        show(&new_path)
-    );
+    // The token is stored: from here on it must not be lost, and running
+    // rotate again would rotate again.
+    let bin = crate::plugin::display_name();
     if args.show_token {
-        text.push_str(&format!("  token: {new_token}\n"));
+        crate::interrupt::keep(format!(
+            "new token (already in Secret {namespace}/{secret_name}): {new_token}\n"
+        ));
     }
-    for (other, outcome) in picked {
-        let other = other.name_any();
-        match outcome {
-            PickUp::Serving(path) => text.push_str(&format!(
-                "  also moved: Receiver {namespace}/{other} now serves {}\n",
-                show(&path)
-            )),
-            PickUp::Suspended => progress::warn(&format!(
-                "Receiver {namespace}/{other} (same Secret) is suspended: it serves the new path once resumed"
-            )),
-            PickUp::TimedOut => progress::warn(&format!(
-                "Receiver {namespace}/{other} (same Secret) did not serve its new path in time; check `{bin} doctor {other}`",
-                bin = crate::plugin::display_name()
-            )),
-            PickUp::Deleted => {}
-        }
-    }
-    output::print(&text)?;
-    let read_it = if args.show_token {
-        String::new()
-    } else {
-        format!(
-            "; the new secret is in Secret {namespace}/{secret_name}: kubectl -n {namespace} get secret {secret_name} \
-             -o jsonpath='{{.data.token}}' | base64 -d"
-        )
-    };
-    progress::warn(&format!(
-        "update the provider's webhook now (URL and secret): the old URL no longer works{read_it}"
+    crate::interrupt::resume_with(format!(
+        "the token is already rotated, so do not rotate again: `{bin} reconcile {name} -n {namespace}` makes the \
+         Receiver serve it, `{bin} url {name} -n {namespace}` prints its URL"
     ));
-    Ok(())
+    let finished: CliResult = async {
+        // Ask for a reconciliation of every Receiver using the Secret instead of
+        // waiting for their next interval, and wait until each serves its new path.
+        let mut users = vec![receiver];
+        users.extend(sharing);
+        let mut picked = pick_up_token(&cluster, &users, &new_token).await?.into_iter();
+        let (_, own) = picked.next().expect("the rotated Receiver is the first user");
+        match own {
+            PickUp::Serving(_) => {}
+            PickUp::Suspended => {
+                return Err(CliError::failure(format!(
+                    "the token was replaced, but Receiver {namespace}/{name} is suspended and serves the old path \
+                     until resumed (`{bin} resume {name} -n {namespace}`)",
+                    bin = crate::plugin::display_name()
+                )));
+            }
+            PickUp::TimedOut => {
+                return Err(CliError::failure(format!(
+                    "the token was replaced, but the controller did not serve {new_path} within {}; do not rotate again: \
+                     check `{bin} doctor {name}`, then `{bin} reconcile {name}`",
+                    receiver::GoDuration(cluster.timeout()),
+                    bin = crate::plugin::display_name()
+                )));
+            }
+            PickUp::Deleted => return Err(CliError::failure("the Receiver was deleted while waiting")),
+        }
+        let mut text = format!(
+            "✔ token rotated; Receiver {namespace}/{name} now serves\n  webhook URL: {}\n",
+            show(&new_path)
+        );
+        if args.show_token {
+            crate::interrupt::take_kept();
+            text.push_str(&format!("  token: {new_token}\n"));
+        }
+        for (other, outcome) in picked {
+            let other = other.name_any();
+            match outcome {
+                PickUp::Serving(path) => text.push_str(&format!(
+                    "  also moved: Receiver {namespace}/{other} now serves {}\n",
+                    show(&path)
+                )),
+                PickUp::Suspended => progress::warn(&format!(
+                    "Receiver {namespace}/{other} (same Secret) is suspended: it serves the new path once resumed"
+                )),
+                PickUp::TimedOut => progress::warn(&format!(
+                    "Receiver {namespace}/{other} (same Secret) did not serve its new path in time; check `{bin} doctor {other}`",
+                    bin = crate::plugin::display_name()
+                )),
+                PickUp::Deleted => {}
+            }
+        }
+        output::print(&text)?;
+        let read_it = if args.show_token {
+            String::new()
+        } else {
+            format!(
+                "; the new secret is in Secret {namespace}/{secret_name}: kubectl -n {namespace} get secret {secret_name} \
+                 -o jsonpath='{{.data.token}}' | base64 -d"
+            )
+        };
+        progress::warn(&format!(
+            "update the provider's webhook now (URL and secret): the old URL no longer works{read_it}"
+        ));
+        Ok(())
+    }
+    .await;
+    // A failed wait still shows the token the user asked for.
+    if let (Err(_), Some(kept)) = (&finished, crate::interrupt::take_kept()) {
+        output::print(&kept)?;
+    }
+    finished
 }
 
 fn base64_engine() -> impl Fn(&[u8]) -> String {

@@ -19,7 +19,7 @@ use receiver::{Receiver, ResourceKind};
 
 use crate::cli::GlobalArgs;
 use crate::cluster::{Cluster, flux_objects};
-use crate::commands::block_on;
+use crate::commands::block_on_reading;
 
 /// How long a completion may spend asking the cluster before it gives up
 /// quietly: a shell must never hang on TAB.
@@ -41,7 +41,7 @@ pub enum Lookup {
 /// Names from the cluster, or none if it fails or does not answer within
 /// [`BUDGET`].
 pub fn names(global: GlobalArgs, lookup: Lookup) -> Vec<String> {
-    within(BUDGET, move || block_on(list(global, lookup)))
+    within(BUDGET, move || block_on_reading(list(global, lookup)))
         .flatten()
         .unwrap_or_default()
 }
