@@ -94,7 +94,9 @@ mod real {
         Token,
         /// An event that is empty or has surrounding spaces: the controller
         /// compares events as they are, so it would match no delivery;
-        /// flux-receiver trims it (or refuses an empty one).
+        /// flux-receiver trims it (or refuses an empty one). Or one with a
+        /// control character (a tab), which no provider sends and which
+        /// flux-receiver refuses.
         Event,
         /// A resource kind not in the Receiver CRD's enum (the API server
         /// refuses it; flux-receiver writes a known kind in its own case or
@@ -153,7 +155,7 @@ mod real {
         }
         if flag_values(args, "--event")
             .iter()
-            .any(|e| e.trim() != e || e.is_empty())
+            .any(|e| e.trim() != e || e.is_empty() || e.contains(char::is_control))
         {
             return Some(FluxIsWrong::Event);
         }
