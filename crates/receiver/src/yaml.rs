@@ -15,6 +15,8 @@
 //!   `&`, contains `: ` or ` #`, has leading or trailing spaces) is
 //!   single-quoted, or double-quoted when it holds characters that need escapes;
 //! - strings with line breaks use literal block style (`|`, `|-`, `|+`);
+//! - a key over 128 bytes or with a line break is written in the explicit
+//!   form, `? key` and then `: value` on a line of its own;
 //! - plain and quoted scalars wrap at a space once the line passes column 80,
 //!   continuing two spaces deeper than their key.
 //!
@@ -27,8 +29,8 @@ use serde_json::{Map, Value};
 const BEST_WIDTH: usize = 80;
 /// go-yaml's indentation step (`best_indent`).
 const INDENT: usize = 2;
-/// go-yaml writes keys longer than this in the explicit `? key` form; we only
-/// emit keys that are far shorter (Kubernetes label keys are at most 316).
+/// go-yaml writes keys longer than this many bytes in the explicit `? key`
+/// form (a label key may be 317: a 253-character prefix, `/` and a name).
 const MAX_SIMPLE_KEY: usize = 128;
 
 /// Renders `value` as a YAML document the way `sigs.k8s.io/yaml.Marshal` does.
@@ -101,6 +103,10 @@ impl Emitter {
             if position > 0 || !inline_first {
                 self.indent_to(indent);
             }
+            if !is_simple_key(key) {
+                self.explicit_entry(key, value, indent);
+                continue;
+            }
             self.key(key);
             self.push_char(':');
             match value {
@@ -109,6 +115,29 @@ impl Emitter {
                 Value::Array(items) if !items.is_empty() => self.sequence(items, indent),
                 other => self.value_after_indicator(other, indent + INDENT),
             }
+        }
+    }
+
+    /// An entry in go-yaml's explicit form, for a key that cannot be a
+    /// simple one: `? key` (written as any value is, so it may wrap or be a
+    /// literal block), then `: value` on a line of its own, the value
+    /// continuing that line as it would after a sequence's `- `.
+    fn explicit_entry(&mut self, key: &str, value: &Value, indent: usize) {
+        self.push_char('?');
+        self.push_char(' ');
+        self.string(key, indent + INDENT, false);
+        self.indent_to(indent);
+        self.push_char(':');
+        match value {
+            Value::Object(inner) if !inner.is_empty() => {
+                self.push_char(' ');
+                self.mapping(inner, indent + INDENT, true);
+            }
+            Value::Array(items) if !items.is_empty() => {
+                self.push_char(' ');
+                self.nested_sequence(items, indent + INDENT);
+            }
+            other => self.value_after_indicator(other, indent + INDENT),
         }
     }
 
@@ -169,7 +198,6 @@ impl Emitter {
     }
 
     fn key(&mut self, key: &str) {
-        debug_assert!(key.chars().count() <= MAX_SIMPLE_KEY, "long keys need the `? key` form");
         self.string(key, 0, true);
     }
 
@@ -278,6 +306,12 @@ impl Emitter {
             }
         }
     }
+}
+
+/// Whether go-yaml writes `key` as a simple key (`key: value`), as its
+/// `yaml_emitter_check_simple_key` decides: at most 128 bytes, on one line.
+fn is_simple_key(key: &str) -> bool {
+    key.len() <= MAX_SIMPLE_KEY && !key.chars().any(is_break)
 }
 
 /// go-yaml's chomping hint: `-` without a final line break, `+` with more
@@ -862,6 +896,51 @@ mod tests {
         assert_eq!(
             to_string(&json!({ "a": {}, "b": [], "c": 80, "d": false })),
             "a: {}\nb: []\nc: 80\nd: false\n"
+        );
+    }
+
+    /// Keys over 128 bytes, or with a line break, take go-yaml's explicit
+    /// `? key` form (a long label key used to fail a debug assertion, found
+    /// by the `yaml` fuzz target); the expected output is what
+    /// `sigs.k8s.io/yaml` v1.6.0 printed for these objects.
+    #[test]
+    fn long_and_multiline_keys_take_the_explicit_form() {
+        let long = "a".repeat(129);
+        assert_eq!(to_string(&json!({ &long: "v" })), format!("? {long}\n: v\n"));
+        assert_eq!(
+            to_string(&json!({ &long: { "b": 1, "c": [1, 2] } })),
+            format!("? {long}\n: b: 1\n  c:\n  - 1\n  - 2\n")
+        );
+        assert_eq!(
+            to_string(&json!({ &long: ["x", { "y": 1 }] })),
+            format!("? {long}\n: - x\n  - \"y\": 1\n")
+        );
+        assert_eq!(
+            to_string(&json!({ "l": [{ &long: "v", "z": 1 }] })),
+            format!("l:\n- ? {long}\n  : v\n  z: 1\n")
+        );
+        assert_eq!(to_string(&json!({ &long: {} })), format!("? {long}\n: {{}}\n"));
+        // go-yaml counts bytes: 64 two-byte characters are a simple key, 65 are not.
+        let (simple, explicit) = ("é".repeat(64), "é".repeat(65));
+        assert_eq!(to_string(&json!({ &simple: 1 })), format!("{simple}: 1\n"));
+        assert_eq!(to_string(&json!({ &explicit: 1 })), format!("? {explicit}\n: 1\n"));
+        assert_eq!(to_string(&json!({ "a".repeat(128): 1 })), format!("{}: 1\n", "a".repeat(128)));
+        // A long label key (a 253-character prefix is valid) in a manifest.
+        let label = format!("{}.example.com/team", "a".repeat(120));
+        assert_eq!(
+            to_string(&json!({ "metadata": { "labels": { &label: "platform", "app": "web" } } })),
+            format!("metadata:\n  labels:\n    ? {label}\n    : platform\n    app: web\n")
+        );
+        // Line breaks: a literal block key; a long plain key wraps like a value.
+        assert_eq!(to_string(&json!({ "a\nb": 1 })), "? |-\n  a\n  b\n: 1\n");
+        assert_eq!(
+            to_string(&json!({ "m": { "a\nb\n": [1, 2] } })),
+            "m:\n  ? |\n    a\n    b\n  : - 1\n    - 2\n"
+        );
+        let words = ["word"; 30].join(" ");
+        assert_eq!(
+            to_string(&json!({ &words: "v" })),
+            format!("? {}\n  {}\n: v\n", ["word"; 16].join(" "), ["word"; 14].join(" "))
         );
     }
 
