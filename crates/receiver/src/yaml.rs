@@ -513,8 +513,9 @@ fn resolves_to_string(text: &str) -> bool {
     }
 }
 
-/// `strconv.ParseFloat` on a string starting with `.` (decimal forms only).
-/// As in Go's float literals, a single `_` may stand between two digits.
+/// `strconv.ParseFloat` succeeding on a string starting with `.` (decimal
+/// forms only). As in Go's float literals, a single `_` may stand between
+/// two digits; a value out of float64's range (`.5e999`) is an error.
 fn is_go_float(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     let separates_digits =
@@ -531,7 +532,7 @@ fn is_go_float(text: &str) -> bool {
         let rest = exponent[1..].trim_start_matches(['+', '-']);
         exponent[1..].len() - rest.len() <= 1 && !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit())
     };
-    mantissa_ok && exponent_ok
+    mantissa_ok && exponent_ok && text.parse::<f64>().is_ok_and(f64::is_finite)
 }
 
 /// `strconv.ParseInt(s, 0, 64)` or `ParseUint` succeeding (underscores removed).
@@ -867,6 +868,10 @@ mod tests {
         ] {
             assert_eq!(scalar(number), format!("\"{number}\""));
         }
+        // Out of float64's range, ParseFloat fails: go-yaml reads a string.
+        assert_eq!(scalar(".5e999"), ".5e999");
+        assert_eq!(scalar("1e999"), "1e999");
+        assert_eq!(scalar(".5e99"), "\".5e99\"");
         // Two signs are not a number, nor a sign after a leading zero.
         for text in ["._1", ".1__0", ".1_", ".1_e1", "_1", "._", "++9", "+-1", "0+5", "0+_5"] {
             assert_eq!(scalar(text), text);
