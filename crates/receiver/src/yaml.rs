@@ -41,8 +41,10 @@ pub fn to_string(value: &Value) -> String {
     match value {
         Value::Object(map) if !map.is_empty() => emitter.mapping(map, 0, false),
         Value::Array(items) if !items.is_empty() => emitter.sequence(items, 0),
+        // As go-yaml, continuation lines of a document that is one scalar
+        // are indented (a literal block must be when it starts with a space).
         scalar_or_empty => {
-            emitter.value_after_indicator(scalar_or_empty, 0);
+            emitter.value_after_indicator(scalar_or_empty, INDENT);
         }
     }
     emitter.newline_if_needed();
@@ -946,6 +948,22 @@ mod tests {
         assert_eq!(
             to_string(&json!({ &words: "v" })),
             format!("? {}\n  {}\n: v\n", ["word"; 16].join(" "), ["word"; 14].join(" "))
+        );
+    }
+
+    /// A document that is one string: continuation lines are indented, as
+    /// go-yaml indents them (a literal block starting with a space was not,
+    /// and did not parse; found by the `yaml` fuzz target). The expected
+    /// output is what `sigs.k8s.io/yaml` v1.6.0 printed.
+    #[test]
+    fn a_lone_scalar_continues_indented() {
+        assert_eq!(to_string(&json!(" k\"\n [x")), "|2-\n   k\"\n   [x\n");
+        assert_eq!(to_string(&json!("a\nb")), "|-\n  a\n  b\n");
+        assert_eq!(to_string(&json!("\na")), "|2-\n\n  a\n");
+        let words = ["word"; 30].join(" ");
+        assert_eq!(
+            to_string(&json!(words)),
+            format!("{}\n  {}\n", ["word"; 17].join(" "), ["word"; 13].join(" "))
         );
     }
 
