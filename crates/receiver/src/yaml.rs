@@ -20,6 +20,11 @@
 //! - plain and quoted scalars wrap at a space once the line passes column 80,
 //!   continuing two spaces deeper than their key.
 //!
+//! One difference is deliberate: a string holding U+2028 or U+2029 (line and
+//! paragraph separators) is double-quoted with them escaped (`\L`, `\P`),
+//! where go-yaml writes them raw as line breaks, which YAML 1.2 readers do
+//! not read back as the same string.
+//!
 //! The emitter works on `serde_json::Value` because that is exactly the data
 //! model `sigs.k8s.io/yaml` sees: the object after JSON marshalling.
 
@@ -259,10 +264,13 @@ impl Emitter {
 
     fn double_quoted(&mut self, text: &str, indent: usize, allow_breaks: bool) {
         let chars: Vec<char> = text.chars().collect();
+        // go-yaml's `is_bom` looks at the start of the string, not at the
+        // character in hand: after a leading BOM every character is escaped.
+        let escape_all = text.starts_with('\u{feff}');
         self.push_char('"');
         let mut previous_was_space = false;
         for (i, &c) in chars.iter().enumerate() {
-            if !is_printable(c) || c == '\u{feff}' || is_break(c) || c == '"' || c == '\\' {
+            if escape_all || !is_printable(c) || is_break(c) || c == '"' || c == '\\' {
                 self.push(&escape(c));
                 previous_was_space = false;
             } else if c == ' ' {
@@ -342,6 +350,12 @@ fn select_style(text: &str, simple_key: bool) -> Style {
         Style::DoubleQuoted
     };
     let mut style = requested;
+    // The one deliberate difference: go-yaml writes U+2028 and U+2029
+    // unescaped, as line breaks, which a YAML 1.2 reader takes as text
+    // followed by the next line's indentation, so the value changes.
+    if text.contains(['\u{2028}', '\u{2029}']) {
+        return Style::DoubleQuoted;
+    }
     if simple_key && analysis.multiline {
         style = Style::DoubleQuoted;
     }
@@ -459,11 +473,12 @@ fn is_break(c: char) -> bool {
     matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
-/// go-yaml's `is_printable` (YAML 1.1's printable set, minus the BOM).
+/// go-yaml's `is_printable`, as its code tests the UTF-8 bytes rather than
+/// as YAML 1.1 words it: NEL (U+0085) and every character outside the
+/// Basic Multilingual Plane (an emoji) are not printable, so a string
+/// holding one is double-quoted with it escaped (`"\U0001F680"`).
 fn is_printable(c: char) -> bool {
-    matches!(c,
-        '\n' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..='\u{10ffff}')
-        && c != '\u{feff}'
+    matches!(c, '\n' | '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}') && c != '\u{feff}'
 }
 
 /// A character as go-yaml escapes it inside double quotes.
@@ -965,6 +980,24 @@ mod tests {
             to_string(&json!(words)),
             format!("{}\n  {}\n", ["word"; 17].join(" "), ["word"; 13].join(" "))
         );
+    }
+
+    /// Characters go-yaml's byte tests do not call printable (NEL, anything
+    /// outside the BMP) are escaped, a leading BOM escapes the whole string,
+    /// and (deliberately unlike go-yaml) U+2028 and U+2029 are escaped rather
+    /// than written as line breaks, which turned them into `\n` inside a
+    /// literal block (found by the `yaml` fuzz target). The expected output
+    /// is what `sigs.k8s.io/yaml` v1.6.0 printed, but for those two.
+    #[test]
+    fn escapes_what_go_yaml_does_not_print() {
+        assert_eq!(scalar("🚀"), "\"\\U0001F680\"");
+        assert_eq!(to_string(&json!({ "🚀": 1 })), "\"\\U0001F680\": 1\n");
+        assert_eq!(scalar("a\u{85}b"), "\"a\\Nb\"");
+        assert_eq!(scalar("a\nb\u{85}c"), "\"a\\nb\\Nc\"");
+        assert_eq!(scalar("\u{feff}a b"), "\"\\uFEFF\\x61\\x20\\x62\"");
+        assert_eq!(scalar("a\u{2028}b"), "\"a\\Lb\"");
+        assert_eq!(scalar("a\nb\u{2029}c"), "\"a\\nb\\Pc\"");
+        assert_eq!(to_string(&json!({ "a\nb\u{2028}": 1 })), "? \"a\\nb\\L\"\n: 1\n");
     }
 
     #[test]
