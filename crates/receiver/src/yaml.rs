@@ -20,10 +20,12 @@
 //! - plain and quoted scalars wrap at a space once the line passes column 80,
 //!   continuing two spaces deeper than their key.
 //!
-//! One difference is deliberate: a string holding U+2028 or U+2029 (line and
+//! Two differences are deliberate, both where go-yaml's output does not
+//! read back as what it was given: a string holding U+2028 or U+2029 (line and
 //! paragraph separators) is double-quoted with them escaped (`\L`, `\P`),
-//! where go-yaml writes them raw as line breaks, which YAML 1.2 readers do
-//! not read back as the same string.
+//! where go-yaml writes them raw as line breaks, which YAML 1.2 readers take
+//! as text; and a key `<<` is double-quoted, where go-yaml writes it plain,
+//! which every reader, go-yaml's own included, takes as a merge key.
 //!
 //! The emitter works on `serde_json::Value` because that is exactly the data
 //! model `sigs.k8s.io/yaml` sees: the object after JSON marshalling.
@@ -350,10 +352,11 @@ fn select_style(text: &str, simple_key: bool) -> Style {
         Style::DoubleQuoted
     };
     let mut style = requested;
-    // The one deliberate difference: go-yaml writes U+2028 and U+2029
-    // unescaped, as line breaks, which a YAML 1.2 reader takes as text
-    // followed by the next line's indentation, so the value changes.
-    if text.contains(['\u{2028}', '\u{2029}']) {
+    // The deliberate differences (see the module's documentation): go-yaml
+    // writes U+2028 and U+2029 unescaped, as line breaks, which a YAML 1.2
+    // reader takes as text followed by the next line's indentation; and a
+    // plain `<<` key is a merge key to any reader.
+    if text.contains(['\u{2028}', '\u{2029}']) || (simple_key && text == "<<") {
         return Style::DoubleQuoted;
     }
     if simple_key && analysis.multiline {
@@ -998,6 +1001,14 @@ mod tests {
         assert_eq!(scalar("a\u{2028}b"), "\"a\\Lb\"");
         assert_eq!(scalar("a\nb\u{2029}c"), "\"a\\nb\\Pc\"");
         assert_eq!(to_string(&json!({ "a\nb\u{2028}": 1 })), "? \"a\\nb\\L\"\n: 1\n");
+    }
+
+    /// A `<<` key is quoted, deliberately unlike go-yaml, whose plain `<<`
+    /// reads back as a merge key (found by the `yaml` fuzz target); a `<<`
+    /// value, which no reader merges, stays plain as go-yaml writes it.
+    #[test]
+    fn a_merge_key_lookalike_is_quoted() {
+        assert_eq!(to_string(&json!({ "<<": "<<", "k": "<<<" })), "\"<<\": <<\nk: <<<\n");
     }
 
     #[test]
