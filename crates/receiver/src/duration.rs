@@ -230,8 +230,14 @@ mod tests {
     /// release). Digits past 2^63 are ignored, as Go's parser ignores them.
     #[test]
     fn long_fractions_do_not_overflow() {
-        assert_eq!(parse("1.999999999999999999999999999999h").unwrap(), "1h59m59.999999999s");
-        assert_eq!(parse("0.999999999999999999999999999999999999999h").unwrap(), "59m59.999999999s");
+        assert_eq!(
+            parse("1.999999999999999999999999999999h").unwrap(),
+            "1h59m59.999999999s"
+        );
+        assert_eq!(
+            parse("0.999999999999999999999999999999999999999h").unwrap(),
+            "59m59.999999999s"
+        );
         assert_eq!(parse("0.000000000000000000000000000000000001h").unwrap(), "0s");
         assert_eq!(parse("1.5000000000000000000000000000000000h").unwrap(), "1h30m0s");
     }

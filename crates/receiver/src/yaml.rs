@@ -949,7 +949,10 @@ mod tests {
         let (simple, explicit) = ("é".repeat(64), "é".repeat(65));
         assert_eq!(to_string(&json!({ &simple: 1 })), format!("{simple}: 1\n"));
         assert_eq!(to_string(&json!({ &explicit: 1 })), format!("? {explicit}\n: 1\n"));
-        assert_eq!(to_string(&json!({ "a".repeat(128): 1 })), format!("{}: 1\n", "a".repeat(128)));
+        assert_eq!(
+            to_string(&json!({ "a".repeat(128): 1 })),
+            format!("{}: 1\n", "a".repeat(128))
+        );
         // A long label key (a 253-character prefix is valid) in a manifest.
         let label = format!("{}.example.com/team", "a".repeat(120));
         assert_eq!(
