@@ -28,7 +28,7 @@ mod resources;
 mod schemas;
 mod selectors;
 mod server;
-mod signatures;
+pub mod signatures;
 mod state;
 mod status;
 mod store;
@@ -50,6 +50,7 @@ use tokio::sync::oneshot;
 pub use controller::LOAD_BALANCER_IP;
 pub use kubeconfig::CONTEXT;
 pub use state::{Fault, RequestRecord};
+pub use webhook::authenticate as authenticate_webhook;
 
 use state::{FaultRule, State};
 

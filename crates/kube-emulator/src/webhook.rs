@@ -169,9 +169,14 @@ fn token_of(state: &State, key: &Key, receiver: &Value) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-/// Checks the request as Flux does for `provider`; the event name, if the
-/// provider sends one.
-fn authenticate(
+/// Checks a webhook request as Flux does for `provider`: `token` is the
+/// Secret's, `header` looks a request header up by name (the server asks a
+/// `HeaderMap`, so case-insensitively, and a value that is not visible
+/// ASCII is absent). Returns the event name, if the provider sends one.
+///
+/// Public (as `authenticate_webhook`) for the fuzz targets, which feed it
+/// arbitrary headers and bodies.
+pub fn authenticate(
     provider: ProviderType,
     token: &str,
     header: &dyn Fn(&str) -> Option<String>,

@@ -100,15 +100,27 @@ impl FromStr for GoDuration {
             } else {
                 whole.parse().map_err(|_| DurationError::Overflow)?
             };
-            let mut nanos = whole.checked_mul(scale).ok_or(DurationError::Overflow)?;
-            // Like Go, the fraction is scaled by the unit and truncated to whole nanoseconds.
+            let whole_nanos = whole.checked_mul(scale).ok_or(DurationError::Overflow)?;
+            // Like Go, the fraction is scaled by the unit and truncated to
+            // whole nanoseconds, and as Go's `leadingFraction` reads it: the
+            // digits after those whose value fits in 2^63 are ignored. So the
+            // numerator times the largest scale (an hour's nanoseconds) stays
+            // far within u128; at most 30 digits are read (leading zeros keep
+            // the numerator small, not the divisor), which keeps the divisor
+            // within it too.
             let mut divisor: u128 = 1;
             let mut numerator: u128 = 0;
             for digit in fraction.chars().take(30) {
-                numerator = numerator * 10 + u128::from(digit.to_digit(10).unwrap_or(0));
+                let next = numerator * 10 + u128::from(digit.to_digit(10).unwrap_or(0));
+                if next > 1 << 63 {
+                    break;
+                }
+                numerator = next;
                 divisor *= 10;
             }
-            nanos += numerator * scale / divisor;
+            let nanos = whole_nanos
+                .checked_add(numerator * scale / divisor)
+                .ok_or(DurationError::Overflow)?;
             total = total.checked_add(nanos).ok_or(DurationError::Overflow)?;
             if total > MAX_NANOS {
                 return Err(DurationError::Overflow);
@@ -211,6 +223,23 @@ mod tests {
         assert_eq!(parse("-5m"), Err(DurationError::Negative));
         assert_eq!(parse("1.m"), Ok("1m0s".into()));
         assert_eq!(parse("3000000h"), Err(DurationError::Overflow));
+    }
+
+    /// Found by the `duration` fuzz target: thirty fraction digits of an
+    /// hour overflowed u128 (a panic in debug builds, a wrong duration in
+    /// release). Digits past 2^63 are ignored, as Go's parser ignores them.
+    #[test]
+    fn long_fractions_do_not_overflow() {
+        assert_eq!(
+            parse("1.999999999999999999999999999999h").unwrap(),
+            "1h59m59.999999999s"
+        );
+        assert_eq!(
+            parse("0.999999999999999999999999999999999999999h").unwrap(),
+            "59m59.999999999s"
+        );
+        assert_eq!(parse("0.000000000000000000000000000000000001h").unwrap(), "0s");
+        assert_eq!(parse("1.5000000000000000000000000000000000h").unwrap(), "1h30m0s");
     }
 
     #[test]

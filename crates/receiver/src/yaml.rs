@@ -15,8 +15,17 @@
 //!   `&`, contains `: ` or ` #`, has leading or trailing spaces) is
 //!   single-quoted, or double-quoted when it holds characters that need escapes;
 //! - strings with line breaks use literal block style (`|`, `|-`, `|+`);
+//! - a key over 128 bytes or with a line break is written in the explicit
+//!   form, `? key` and then `: value` on a line of its own;
 //! - plain and quoted scalars wrap at a space once the line passes column 80,
 //!   continuing two spaces deeper than their key.
+//!
+//! Two differences are deliberate, both where go-yaml's output does not
+//! read back as what it was given: a string holding U+2028 or U+2029 (line and
+//! paragraph separators) is double-quoted with them escaped (`\L`, `\P`),
+//! where go-yaml writes them raw as line breaks, which YAML 1.2 readers take
+//! as text; and a key `<<` is double-quoted, where go-yaml writes it plain,
+//! which every reader, go-yaml's own included, takes as a merge key.
 //!
 //! The emitter works on `serde_json::Value` because that is exactly the data
 //! model `sigs.k8s.io/yaml` sees: the object after JSON marshalling.
@@ -27,8 +36,8 @@ use serde_json::{Map, Value};
 const BEST_WIDTH: usize = 80;
 /// go-yaml's indentation step (`best_indent`).
 const INDENT: usize = 2;
-/// go-yaml writes keys longer than this in the explicit `? key` form; we only
-/// emit keys that are far shorter (Kubernetes label keys are at most 316).
+/// go-yaml writes keys longer than this many bytes in the explicit `? key`
+/// form (a label key may be 317: a 253-character prefix, `/` and a name).
 const MAX_SIMPLE_KEY: usize = 128;
 
 /// Renders `value` as a YAML document the way `sigs.k8s.io/yaml.Marshal` does.
@@ -39,8 +48,10 @@ pub fn to_string(value: &Value) -> String {
     match value {
         Value::Object(map) if !map.is_empty() => emitter.mapping(map, 0, false),
         Value::Array(items) if !items.is_empty() => emitter.sequence(items, 0),
+        // As go-yaml, continuation lines of a document that is one scalar
+        // are indented (a literal block must be when it starts with a space).
         scalar_or_empty => {
-            emitter.value_after_indicator(scalar_or_empty, 0);
+            emitter.value_after_indicator(scalar_or_empty, INDENT);
         }
     }
     emitter.newline_if_needed();
@@ -101,6 +112,10 @@ impl Emitter {
             if position > 0 || !inline_first {
                 self.indent_to(indent);
             }
+            if !is_simple_key(key) {
+                self.explicit_entry(key, value, indent);
+                continue;
+            }
             self.key(key);
             self.push_char(':');
             match value {
@@ -109,6 +124,29 @@ impl Emitter {
                 Value::Array(items) if !items.is_empty() => self.sequence(items, indent),
                 other => self.value_after_indicator(other, indent + INDENT),
             }
+        }
+    }
+
+    /// An entry in go-yaml's explicit form, for a key that cannot be a
+    /// simple one: `? key` (written as any value is, so it may wrap or be a
+    /// literal block), then `: value` on a line of its own, the value
+    /// continuing that line as it would after a sequence's `- `.
+    fn explicit_entry(&mut self, key: &str, value: &Value, indent: usize) {
+        self.push_char('?');
+        self.push_char(' ');
+        self.string(key, indent + INDENT, false);
+        self.indent_to(indent);
+        self.push_char(':');
+        match value {
+            Value::Object(inner) if !inner.is_empty() => {
+                self.push_char(' ');
+                self.mapping(inner, indent + INDENT, true);
+            }
+            Value::Array(items) if !items.is_empty() => {
+                self.push_char(' ');
+                self.nested_sequence(items, indent + INDENT);
+            }
+            other => self.value_after_indicator(other, indent + INDENT),
         }
     }
 
@@ -169,7 +207,6 @@ impl Emitter {
     }
 
     fn key(&mut self, key: &str) {
-        debug_assert!(key.chars().count() <= MAX_SIMPLE_KEY, "long keys need the `? key` form");
         self.string(key, 0, true);
     }
 
@@ -229,10 +266,13 @@ impl Emitter {
 
     fn double_quoted(&mut self, text: &str, indent: usize, allow_breaks: bool) {
         let chars: Vec<char> = text.chars().collect();
+        // go-yaml's `is_bom` looks at the start of the string, not at the
+        // character in hand: after a leading BOM every character is escaped.
+        let escape_all = text.starts_with('\u{feff}');
         self.push_char('"');
         let mut previous_was_space = false;
         for (i, &c) in chars.iter().enumerate() {
-            if !is_printable(c) || c == '\u{feff}' || is_break(c) || c == '"' || c == '\\' {
+            if escape_all || !is_printable(c) || is_break(c) || c == '"' || c == '\\' {
                 self.push(&escape(c));
                 previous_was_space = false;
             } else if c == ' ' {
@@ -280,6 +320,12 @@ impl Emitter {
     }
 }
 
+/// Whether go-yaml writes `key` as a simple key (`key: value`), as its
+/// `yaml_emitter_check_simple_key` decides: at most 128 bytes, on one line.
+fn is_simple_key(key: &str) -> bool {
+    key.len() <= MAX_SIMPLE_KEY && !key.chars().any(is_break)
+}
+
 /// go-yaml's chomping hint: `-` without a final line break, `+` with more
 /// than one (or a lone one), nothing for exactly one.
 fn chomping_indicator(text: &str) -> &'static str {
@@ -306,6 +352,13 @@ fn select_style(text: &str, simple_key: bool) -> Style {
         Style::DoubleQuoted
     };
     let mut style = requested;
+    // The deliberate differences (see the module's documentation): go-yaml
+    // writes U+2028 and U+2029 unescaped, as line breaks, which a YAML 1.2
+    // reader takes as text followed by the next line's indentation; and a
+    // plain `<<` key is a merge key to any reader.
+    if text.contains(['\u{2028}', '\u{2029}']) || (simple_key && text == "<<") {
+        return Style::DoubleQuoted;
+    }
     if simple_key && analysis.multiline {
         style = Style::DoubleQuoted;
     }
@@ -423,11 +476,12 @@ fn is_break(c: char) -> bool {
     matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
-/// go-yaml's `is_printable` (YAML 1.1's printable set, minus the BOM).
+/// go-yaml's `is_printable`, as its code tests the UTF-8 bytes rather than
+/// as YAML 1.1 words it: NEL (U+0085) and every character outside the
+/// Basic Multilingual Plane (an emoji) are not printable, so a string
+/// holding one is double-quoted with it escaped (`"\U0001F680"`).
 fn is_printable(c: char) -> bool {
-    matches!(c,
-        '\n' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..='\u{10ffff}')
-        && c != '\u{feff}'
+    matches!(c, '\n' | '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}') && c != '\u{feff}'
 }
 
 /// A character as go-yaml escapes it inside double quotes.
@@ -479,8 +533,9 @@ fn resolves_to_string(text: &str) -> bool {
     }
 }
 
-/// `strconv.ParseFloat` on a string starting with `.` (decimal forms only).
-/// As in Go's float literals, a single `_` may stand between two digits.
+/// `strconv.ParseFloat` succeeding on a string starting with `.` (decimal
+/// forms only). As in Go's float literals, a single `_` may stand between
+/// two digits; a value out of float64's range (`.5e999`) is an error.
 fn is_go_float(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     let separates_digits =
@@ -497,7 +552,7 @@ fn is_go_float(text: &str) -> bool {
         let rest = exponent[1..].trim_start_matches(['+', '-']);
         exponent[1..].len() - rest.len() <= 1 && !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit())
     };
-    mantissa_ok && exponent_ok
+    mantissa_ok && exponent_ok && text.parse::<f64>().is_ok_and(f64::is_finite)
 }
 
 /// `strconv.ParseInt(s, 0, 64)` or `ParseUint` succeeding (underscores removed).
@@ -833,6 +888,10 @@ mod tests {
         ] {
             assert_eq!(scalar(number), format!("\"{number}\""));
         }
+        // Out of float64's range, ParseFloat fails: go-yaml reads a string.
+        assert_eq!(scalar(".5e999"), ".5e999");
+        assert_eq!(scalar("1e999"), "1e999");
+        assert_eq!(scalar(".5e99"), "\".5e99\"");
         // Two signs are not a number, nor a sign after a leading zero.
         for text in ["._1", ".1__0", ".1_", ".1_e1", "_1", "._", "++9", "+-1", "0+5", "0+_5"] {
             assert_eq!(scalar(text), text);
@@ -863,6 +922,96 @@ mod tests {
             to_string(&json!({ "a": {}, "b": [], "c": 80, "d": false })),
             "a: {}\nb: []\nc: 80\nd: false\n"
         );
+    }
+
+    /// Keys over 128 bytes, or with a line break, take go-yaml's explicit
+    /// `? key` form (a long label key used to fail a debug assertion, found
+    /// by the `yaml` fuzz target); the expected output is what
+    /// `sigs.k8s.io/yaml` v1.6.0 printed for these objects.
+    #[test]
+    fn long_and_multiline_keys_take_the_explicit_form() {
+        let long = "a".repeat(129);
+        assert_eq!(to_string(&json!({ &long: "v" })), format!("? {long}\n: v\n"));
+        assert_eq!(
+            to_string(&json!({ &long: { "b": 1, "c": [1, 2] } })),
+            format!("? {long}\n: b: 1\n  c:\n  - 1\n  - 2\n")
+        );
+        assert_eq!(
+            to_string(&json!({ &long: ["x", { "y": 1 }] })),
+            format!("? {long}\n: - x\n  - \"y\": 1\n")
+        );
+        assert_eq!(
+            to_string(&json!({ "l": [{ &long: "v", "z": 1 }] })),
+            format!("l:\n- ? {long}\n  : v\n  z: 1\n")
+        );
+        assert_eq!(to_string(&json!({ &long: {} })), format!("? {long}\n: {{}}\n"));
+        // go-yaml counts bytes: 64 two-byte characters are a simple key, 65 are not.
+        let (simple, explicit) = ("é".repeat(64), "é".repeat(65));
+        assert_eq!(to_string(&json!({ &simple: 1 })), format!("{simple}: 1\n"));
+        assert_eq!(to_string(&json!({ &explicit: 1 })), format!("? {explicit}\n: 1\n"));
+        assert_eq!(
+            to_string(&json!({ "a".repeat(128): 1 })),
+            format!("{}: 1\n", "a".repeat(128))
+        );
+        // A long label key (a 253-character prefix is valid) in a manifest.
+        let label = format!("{}.example.com/team", "a".repeat(120));
+        assert_eq!(
+            to_string(&json!({ "metadata": { "labels": { &label: "platform", "app": "web" } } })),
+            format!("metadata:\n  labels:\n    ? {label}\n    : platform\n    app: web\n")
+        );
+        // Line breaks: a literal block key; a long plain key wraps like a value.
+        assert_eq!(to_string(&json!({ "a\nb": 1 })), "? |-\n  a\n  b\n: 1\n");
+        assert_eq!(
+            to_string(&json!({ "m": { "a\nb\n": [1, 2] } })),
+            "m:\n  ? |\n    a\n    b\n  : - 1\n    - 2\n"
+        );
+        let words = ["word"; 30].join(" ");
+        assert_eq!(
+            to_string(&json!({ &words: "v" })),
+            format!("? {}\n  {}\n: v\n", ["word"; 16].join(" "), ["word"; 14].join(" "))
+        );
+    }
+
+    /// A document that is one string: continuation lines are indented, as
+    /// go-yaml indents them (a literal block starting with a space was not,
+    /// and did not parse; found by the `yaml` fuzz target). The expected
+    /// output is what `sigs.k8s.io/yaml` v1.6.0 printed.
+    #[test]
+    fn a_lone_scalar_continues_indented() {
+        assert_eq!(to_string(&json!(" k\"\n [x")), "|2-\n   k\"\n   [x\n");
+        assert_eq!(to_string(&json!("a\nb")), "|-\n  a\n  b\n");
+        assert_eq!(to_string(&json!("\na")), "|2-\n\n  a\n");
+        let words = ["word"; 30].join(" ");
+        assert_eq!(
+            to_string(&json!(words)),
+            format!("{}\n  {}\n", ["word"; 17].join(" "), ["word"; 13].join(" "))
+        );
+    }
+
+    /// Characters go-yaml's byte tests do not call printable (NEL, anything
+    /// outside the BMP) are escaped, a leading BOM escapes the whole string,
+    /// and (deliberately unlike go-yaml) U+2028 and U+2029 are escaped rather
+    /// than written as line breaks, which turned them into `\n` inside a
+    /// literal block (found by the `yaml` fuzz target). The expected output
+    /// is what `sigs.k8s.io/yaml` v1.6.0 printed, but for those two.
+    #[test]
+    fn escapes_what_go_yaml_does_not_print() {
+        assert_eq!(scalar("🚀"), "\"\\U0001F680\"");
+        assert_eq!(to_string(&json!({ "🚀": 1 })), "\"\\U0001F680\": 1\n");
+        assert_eq!(scalar("a\u{85}b"), "\"a\\Nb\"");
+        assert_eq!(scalar("a\nb\u{85}c"), "\"a\\nb\\Nc\"");
+        assert_eq!(scalar("\u{feff}a b"), "\"\\uFEFF\\x61\\x20\\x62\"");
+        assert_eq!(scalar("a\u{2028}b"), "\"a\\Lb\"");
+        assert_eq!(scalar("a\nb\u{2029}c"), "\"a\\nb\\Pc\"");
+        assert_eq!(to_string(&json!({ "a\nb\u{2028}": 1 })), "? \"a\\nb\\L\"\n: 1\n");
+    }
+
+    /// A `<<` key is quoted, deliberately unlike go-yaml, whose plain `<<`
+    /// reads back as a merge key (found by the `yaml` fuzz target); a `<<`
+    /// value, which no reader merges, stays plain as go-yaml writes it.
+    #[test]
+    fn a_merge_key_lookalike_is_quoted() {
+        assert_eq!(to_string(&json!({ "<<": "<<", "k": "<<<" })), "\"<<\": <<\nk: <<<\n");
     }
 
     #[test]
