@@ -1,6 +1,7 @@
 //! `token::normalize`, for tokens read from files and stdin: never panics;
 //! an accepted token is the input less at most one final line break, has no
-//! control character, is not blank, and normalizes to itself.
+//! control character, is not blank, is at most `MAX_BYTES` long, and
+//! normalizes to itself.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -17,6 +18,7 @@ fuzz_target!(|raw: &str| {
                 !token.trim().is_empty() && !token.chars().any(char::is_control),
                 "{token:?}"
             );
+            assert!(token.len() <= token::MAX_BYTES, "{} bytes", token.len());
             assert_eq!(token::normalize(&token).as_ref(), Ok(&token));
         }
         Err(error) => assert!(!error.to_string().is_empty()),
