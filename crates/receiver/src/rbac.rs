@@ -184,8 +184,8 @@ pub fn rules(command: &str) -> Option<Vec<Rule>> {
         "doctor" => {
             let mut rules = vec![
                 rule(FLUX, "receivers", &["get", "list"], Target),
+                rule("", "secrets", &["get"], Target),
                 rule("apps", "deployments", &["get"], Flux),
-                optional("", "secrets", &["get"], Target, "the token check"),
             ];
             rules.extend(DISCOVERY);
             rules.extend(referenced_objects("the check that referenced objects exist"));
