@@ -125,6 +125,8 @@ pub enum Command {
     Rotate(RotateArgs),
     /// Check every link from the provider to the Receiver and say how to fix what is broken
     Doctor(DoctorArgs),
+    /// Print the Kubernetes RBAC rules each command needs (or a Role/ClusterRole with --export)
+    Rbac(RbacArgs),
     /// Print a shell completion script
     Completion(CompletionArgs),
 }
@@ -588,6 +590,30 @@ impl From<ExposeType> for ServiceType {
             ExposeType::ClusterIp => ServiceType::ClusterIP,
         }
     }
+}
+
+/// `rbac [COMMAND]`.
+#[derive(Debug, Clone, Args)]
+pub struct RbacArgs {
+    /// The command to print the rules of (default: every command)
+    #[arg(value_parser = clap::builder::PossibleValuesParser::new(receiver::rbac::COMMANDS))]
+    pub command: Option<String>,
+
+    /// Print a Role per namespace and a ClusterRole instead of the table
+    #[arg(long)]
+    pub export: bool,
+
+    /// With --export, also grant the optional rules (the command works without them)
+    #[arg(long)]
+    pub optional: bool,
+
+    /// Rules for the command's namespace apply in all namespaces (as `list -A` needs)
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// Name of the Role and ClusterRole
+    #[arg(long, default_value = "flux-receiver", value_parser = parse_object_name, value_name = "NAME")]
+    pub role_name: String,
 }
 
 /// `completion SHELL`.

@@ -111,6 +111,16 @@ flux-receiver doctor
 # Check one, and send it a signed test event through its URL
 flux-receiver doctor github-receiver --send";
 
+const RBAC: &str = "\
+# What every command needs, as a table
+flux-receiver rbac
+
+# The Roles (and ClusterRole) list needs in namespace apps, to bind to a user
+flux-receiver rbac list -n apps --export
+
+# The same with the optional rules too (Secrets, Services, nodes...)
+flux-receiver rbac list -n apps --export --optional";
+
 /// The install lines, one paragraph per shell, each headed `# <shell>`.
 /// They must work on a fresh machine (no directory made yet) and paste
 /// into any POSIX shell as well as their own, except PowerShell's.
@@ -161,7 +171,7 @@ New-Item -ItemType Directory -Force (Split-Path $PROFILE) | Out-Null
 Add-Content $PROFILE 'flux completion powershell | Out-String | iex'";
 
 /// Every subcommand's examples, by subcommand name.
-const ALL: [(&str, &str); 12] = [
+const ALL: [(&str, &str); 13] = [
     ("create", CREATE),
     ("secret", SECRET),
     ("url", URL),
@@ -172,6 +182,7 @@ const ALL: [(&str, &str); 12] = [
     ("setup", SETUP),
     ("rotate", ROTATE),
     ("doctor", DOCTOR),
+    ("rbac", RBAC),
     ("completion", COMPLETION),
     ("get", GET),
 ];

@@ -8,6 +8,7 @@ pub mod expose;
 pub mod get;
 pub mod lifecycle;
 pub mod list;
+pub mod rbac;
 pub mod rotate;
 pub mod secret;
 pub mod setup;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Setup(args) => setup::run(&cli.global, &args),
         Command::Rotate(args) => rotate::run(&cli.global, &args),
         Command::Doctor(args) => doctor::run(&cli.global, &args),
+        Command::Rbac(args) => rbac::run(&cli.global, &args),
         Command::Completion(args) => completion::run(&args),
     }
 }

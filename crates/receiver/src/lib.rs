@@ -18,6 +18,7 @@ pub mod manifest;
 pub mod names;
 pub mod path;
 pub mod provider;
+pub mod rbac;
 pub mod resource_ref;
 pub mod sample;
 pub mod signature;
