@@ -142,8 +142,16 @@ fn create_waits_for_ready_and_prints_the_path() {
             "secretRef": {"name": "webhook-token"}
         })
     );
-    // apply, watch, then the address look-ups (Secret annotation, Services).
+    // The permission reviews (one per grant create needs, sent together),
+    // then apply, watch, then the address look-ups (Secret annotation,
+    // Services).
     let requests = env.requests_by_verb();
+    let reviews = requests
+        .iter()
+        .take_while(|r| *r == "create selfsubjectaccessreviews")
+        .count();
+    assert_eq!(reviews, 3, "{requests:?}");
+    let requests = &requests[reviews..];
     assert!(requests.len() <= 4, "too many requests: {requests:?}");
     assert_eq!(requests[0], "patch receivers");
 }
@@ -466,12 +474,22 @@ fn forbidden_names_verb_resource_and_namespace() {
         "--resource",
         "GitRepository/a",
     ]);
+    // Asked ahead with SelfSubjectAccessReview: refused before any write.
     assert_failure(
         &output,
-        "forbidden: cannot patch receivers 'rx' in namespace 'flux-system'",
+        "forbidden: you may not patch receivers.notification.toolkit.fluxcd.io in namespace 'flux-system', \
+         which create needs; nothing was written",
     );
-    let patches = env.count("patch receivers");
-    assert_eq!(patches, 1, "a permanent error is not retried");
+    assert_eq!(env.count("patch receivers"), 0, "nothing is sent once a review says no");
+}
+
+#[test]
+fn a_forbidden_read_names_verb_resource_and_namespace_and_is_not_retried() {
+    let env = Env::with_flux();
+    env.emulator.deny("list", "receivers");
+    let output = env.run(&["list"]);
+    assert_failure(&output, "forbidden: cannot list receivers in namespace 'flux-system'");
+    assert_eq!(env.count("list receivers"), 1, "a permanent error is not retried");
 }
 
 #[test]

@@ -143,11 +143,14 @@ fn setup_paste_table_golden() {
 #[test]
 fn setup_names_the_failed_step_and_resumes() {
     let env = start(Options::default());
-    env.emulator.deny("patch", "receivers");
+    // Someone else changes the Receiver between setup's steps: step 2 fails
+    // after step 1 wrote the Secret.
+    env.emulator
+        .inject_fault("patch", "receivers", kube_emulator::Fault::Conflict, 1);
     let output = env.run_with_stdin(&SETUP, "");
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        text(&output.stderr).contains("step 2/4 (Receiver) failed: forbidden"),
+        text(&output.stderr).contains("step 2/4 (Receiver) failed: cannot patch receivers"),
         "{}",
         text(&output.stderr)
     );
@@ -163,9 +166,8 @@ fn setup_names_the_failed_step_and_resumes() {
             .is_none(),
         "nothing after the failed step was written"
     );
-    // Once the permission is granted, a re-run resumes: the Secret (and its
-    // token) from the first run is kept, the rest is created.
-    env.emulator.allow("patch", "receivers");
+    // A re-run resumes: the Secret (and its token) from the first run is
+    // kept, the rest is created.
     let output = env.run_with_stdin(&SETUP, "");
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(
@@ -176,6 +178,26 @@ fn setup_names_the_failed_step_and_resumes() {
     assert_eq!(env.token("github-receiver"), token);
     let path = receiver::webhook_path(&token, "github-receiver", "flux-system");
     assert!(text(&output.stdout).contains(&path), "{}", text(&output.stdout));
+}
+
+#[test]
+fn setup_without_a_permission_it_needs_later_writes_nothing() {
+    let env = start(Options::default());
+    env.emulator.deny("watch", "receivers");
+    let output = env.run_with_stdin(&SETUP, "");
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "error: forbidden: you may not watch receivers.notification.toolkit.fluxcd.io in namespace 'flux-system', \
+         which setup needs; nothing was written (`flux-receiver rbac setup` lists every rule it needs)"
+    );
+    assert!(
+        env.emulator
+            .get_object("v1", "secrets", Some("flux-system"), "github-receiver")
+            .is_none(),
+        "no Secret written"
+    );
 }
 
 #[test]
@@ -755,5 +777,74 @@ fn an_interrupt_after_the_token_is_stored_says_so_shows_it_and_how_to_resume() {
             && last.contains("do not rotate again")
             && last.contains("reconcile github-receiver"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn setup_shows_the_token_it_stored_even_when_the_receiver_is_not_ready_in_time() {
+    // A controller slower than --timeout: the Secret and the Receiver are
+    // written, the wait for Ready runs out; the token asked for is shown,
+    // and a re-run (which keeps the token) finishes.
+    let env = start(Options {
+        controller_delay: Duration::from_secs(4),
+        ..Options::default()
+    });
+    let mut args = SETUP.to_vec();
+    args.extend(["--token-stdin", "--show-token", "--timeout", "2s"]);
+    let output = env.run_with_stdin(&args, "setup-token\n");
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(env.token("github-receiver"), "setup-token");
+    assert_eq!(
+        stdout, "token (in Secret flux-system/github-receiver): setup-token\n",
+        "{stderr}"
+    );
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: step 4/4 (waiting for Ready) failed") && last.ends_with("re-run setup to resume"),
+        "{stderr}"
+    );
+    let mut rerun = SETUP.to_vec();
+    rerun.extend(["--show-token", "--timeout", "30s"]);
+    let output = env.run_with_stdin(&rerun, "");
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(stdout.contains("Secret        setup-token"), "{stdout}");
+    assert_eq!(stdout.matches("setup-token").count(), 1, "{stdout}");
+}
+
+#[test]
+fn doctor_says_which_permissions_the_caller_lacks_and_which_commands_fail() {
+    let env = start(Options::default());
+    assert!(env.run_with_stdin(&SETUP, "").status.success());
+    env.emulator.deny("patch", "receivers");
+    env.emulator.deny("create", "secrets");
+    let output = env.run_with_stdin(&["doctor"], "");
+    let stdout = text(&output.stdout);
+    // A missing permission is a warning: the webhook itself is healthy.
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    let report: Vec<&str> = stdout.lines().take(4).collect();
+    assert_eq!(
+        report,
+        [
+            "⚠ you lack 2 permissions that commands need in namespace 'flux-system' (SelfSubjectAccessReview):",
+            "    cannot create secrets in namespace 'flux-system': secret, setup fail without it",
+            "    cannot patch receivers.notification.toolkit.fluxcd.io in namespace 'flux-system': create, secret, \
+             setup, suspend, resume, reconcile, rotate fail without it",
+            "    fix: ask a cluster administrator to bind the rules `flux-receiver rbac secret -n flux-system --export` \
+             prints (one command at a time, or all without COMMAND)",
+        ],
+        "{stdout}"
+    );
+    // Doctor's own checks still ran.
+    assert!(stdout.contains("✔   Ready"), "{stdout}");
+    // The reviews went to the API server, one per grant.
+    env.emulator.allow("patch", "receivers");
+    env.emulator.allow("create", "secrets");
+    let output = env.run_with_stdin(&["doctor"], "");
+    assert!(
+        text(&output.stdout).starts_with("✔ your permissions suffice for every command in namespace 'flux-system' ("),
+        "{}",
+        text(&output.stdout)
     );
 }

@@ -6,6 +6,7 @@
 //! deadline and turns failures into one-line messages that name the verb,
 //! the resource and the namespace.
 
+pub mod access;
 pub mod address;
 pub mod error;
 pub mod flux_objects;

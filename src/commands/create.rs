@@ -14,8 +14,8 @@ use crate::cli::{CreateArgs, GlobalArgs, items};
 use crate::cluster::address::{self, WebhookBase};
 use crate::cluster::error::Action;
 use crate::cluster::wait::{WaitEnd, watch_until};
-use crate::cluster::{Cluster, FIELD_MANAGER};
-use crate::commands::{block_on, key_value_map, label_map};
+use crate::cluster::{Cluster, FIELD_MANAGER, access};
+use crate::commands::{block_on, key_value_map, label_map, namespaces};
 use crate::error::{CliError, CliResult};
 use crate::output;
 use crate::progress::{self, Waiting};
@@ -51,6 +51,11 @@ async fn apply(global: &GlobalArgs, args: &CreateArgs, receiver: &Receiver) -> C
     let cluster = Cluster::connect(global)
         .await
         .map_err(|e| e.or_offline("add --export to print the manifest"))?;
+    // Without the wait there is nothing to watch.
+    access::preflight(&cluster, "create", &namespaces(global), |grant| {
+        args.no_wait && grant.verb == "watch"
+    })
+    .await?;
     let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
     if args.no_wait {
         apply_receiver(&cluster, receiver).await?;

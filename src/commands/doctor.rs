@@ -1,18 +1,20 @@
 //! `flux-receiver doctor [NAME]`: every link from the provider to the
 //! Receiver, checked, with a fix for each broken one.
 
+use futures::future::join_all;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Secret;
 use kube::ResourceExt;
 use kube::api::{Api, ListParams};
 use receiver::api::Readiness;
+use receiver::rbac::{self, Namespaces};
 use receiver::sample::{self, SampleOptions};
 use receiver::{ProviderType, Receiver, ResourceKind, webhook_path, webhook_url};
 
 use crate::cli::{DoctorArgs, GlobalArgs};
 use crate::cluster::address::{self, Sources, WebhookBase};
 use crate::cluster::error::Action;
-use crate::cluster::{Cluster, flux_objects};
+use crate::cluster::{Cluster, access, flux_objects};
 use crate::commands::{block_on, secret::token_of};
 use crate::error::{CliError, CliResult};
 use crate::plugin::display_name;
@@ -55,13 +57,20 @@ pub fn run(global: &GlobalArgs, args: &DoctorArgs) -> CliResult {
             lines: Vec::new(),
             failures: 0,
         };
-        let flux_ok = check_flux(&cluster, global, &mut report).await?;
-        if flux_ok {
-            let base = check_exposure(&cluster, global, args, &mut report).await;
-            check_receivers(&cluster, global, args, base.as_ref(), &mut report).await?;
+        check_permissions(&cluster, global, &mut report).await;
+        let checked: CliResult = async {
+            if check_flux(&cluster, global, &mut report).await? {
+                let base = check_exposure(&cluster, global, args, &mut report).await;
+                check_receivers(&cluster, global, args, base.as_ref(), &mut report).await?;
+            }
+            Ok(())
         }
+        .await;
+        // What was checked before a request failed is still worth reading
+        // (a missing permission above explains a forbidden request).
         let text: String = report.lines.iter().map(|l| format!("{l}\n")).collect();
         output::print(&text)?;
+        checked?;
         match report.failures {
             0 => Ok(()),
             n => Err(CliError::failure(format!(
@@ -70,6 +79,67 @@ pub fn run(global: &GlobalArgs, args: &DoctorArgs) -> CliResult {
             ))),
         }
     })
+}
+
+/// The caller's own permissions, asked with SelfSubjectAccessReview: which
+/// commands would fail for want of a grant in this namespace (the required
+/// rules of `rbac`; optional ones only cost a detail). A warning, not a
+/// failure: a read-only user is not a broken webhook.
+async fn check_permissions(cluster: &Cluster, global: &GlobalArgs, report: &mut Report) {
+    let namespaces = Namespaces {
+        target: Some(&global.namespace),
+        flux: &global.flux_namespace,
+    };
+    let grants = rbac::required_grants(&rbac::COMMANDS, &namespaces);
+    let answers = join_all(grants.keys().map(|grant| access::allowed(cluster, grant))).await;
+    let mut missing = Vec::new();
+    for ((grant, commands), answer) in grants.iter().zip(answers) {
+        match answer {
+            Ok(true) => {}
+            Ok(false) => missing.push((grant, commands)),
+            Err(err) => {
+                report.add(Verdict::Warn, format!("cannot check your permissions: {err}"), None);
+                return;
+            }
+        }
+    }
+    let namespace = &global.namespace;
+    if missing.is_empty() {
+        report.add(
+            Verdict::Pass,
+            format!(
+                "your permissions suffice for every command in namespace '{namespace}' ({} checked with SelfSubjectAccessReview)",
+                grants.len()
+            ),
+            None,
+        );
+        return;
+    }
+    let count = missing.len();
+    report.add(
+        Verdict::Warn,
+        format!(
+            "you lack {count} permission{} that commands need in namespace '{namespace}' (SelfSubjectAccessReview):",
+            if count == 1 { "" } else { "s" }
+        ),
+        None,
+    );
+    let mut failing: Vec<&str> = Vec::new();
+    for (grant, commands) in missing {
+        report
+            .lines
+            .push(format!("    cannot {grant}: {} fail without it", commands.join(", ")));
+        for command in commands {
+            if !failing.contains(command) {
+                failing.push(command);
+            }
+        }
+    }
+    let example = failing.first().copied().unwrap_or("list");
+    report.lines.push(format!(
+        "    fix: ask a cluster administrator to bind the rules `{} rbac {example} -n {namespace} --export` prints (one command at a time, or all without COMMAND)",
+        display_name()
+    ));
 }
 
 async fn check_flux(cluster: &Cluster, global: &GlobalArgs, report: &mut Report) -> CliResult<bool> {

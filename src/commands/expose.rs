@@ -14,7 +14,7 @@ use crate::cli::{ExposeArgs, GlobalArgs};
 use crate::cluster::address::{self, WebhookBase};
 use crate::cluster::error::Action;
 use crate::cluster::wait::{WaitEnd, watch_until};
-use crate::cluster::{Cluster, FIELD_MANAGER};
+use crate::cluster::{Cluster, FIELD_MANAGER, access};
 use crate::commands::{block_on, label_map};
 use crate::error::{CliError, CliResult};
 use crate::output;
@@ -44,6 +44,14 @@ async fn apply(global: &GlobalArgs, args: &ExposeArgs, service: &Service) -> Cli
     let cluster = Cluster::connect(global)
         .await
         .map_err(|e| e.or_offline("add --export to print the manifest"))?;
+    let rules_at = receiver::rbac::Namespaces {
+        target: Some(&global.namespace),
+        flux: global.controller_namespace(),
+    };
+    access::preflight(&cluster, "expose", &rules_at, |grant| {
+        args.no_wait && grant.verb == "watch"
+    })
+    .await?;
     let (namespace, name) = (global.controller_namespace(), args.name.as_str());
     let deployments: Api<Deployment> = Api::namespaced(cluster.client.clone(), namespace);
     let services: Api<Service> = Api::namespaced(cluster.client.clone(), namespace);

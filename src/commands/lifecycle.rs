@@ -8,10 +8,10 @@ use receiver::api::{RECONCILE_REQUESTED_AT, Readiness};
 use serde_json::json;
 
 use crate::cli::{DeleteArgs, GlobalArgs, NameArgs};
-use crate::cluster::Cluster;
 use crate::cluster::error::Action;
 use crate::cluster::wait::{WaitEnd, watch_until};
-use crate::commands::block_on;
+use crate::cluster::{Cluster, access};
+use crate::commands::{block_on, namespaces};
 use crate::error::{CliError, CliResult};
 use crate::output;
 use crate::progress::{self, Waiting};
@@ -37,8 +37,7 @@ pub fn delete(global: &GlobalArgs, args: &DeleteArgs) -> CliResult {
         }
     }
     block_on(async {
-        let cluster = Cluster::connect(global).await?;
-        let api: Api<Receiver> = Api::namespaced(cluster.client.clone(), namespace);
+        let (cluster, api) = connect(global, "delete").await?;
         progress::action(&format!("deleting Receiver {namespace}/{name}"));
         let action = Action::object("delete", "receivers", namespace, name);
         let params = DeleteParams::default();
@@ -50,7 +49,7 @@ pub fn delete(global: &GlobalArgs, args: &DeleteArgs) -> CliResult {
 /// Runs `suspend`.
 pub fn suspend(global: &GlobalArgs, args: &NameArgs) -> CliResult {
     block_on(async {
-        let (cluster, api) = connect(global).await?;
+        let (cluster, api) = connect(global, "suspend").await?;
         let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
         progress::action(&format!("suspending Receiver {namespace}/{name}"));
         merge_patch(&cluster, &api, namespace, name, json!({"spec": {"suspend": true}})).await?;
@@ -63,7 +62,7 @@ pub fn suspend(global: &GlobalArgs, args: &NameArgs) -> CliResult {
 /// Runs `resume`: unsuspend and request a reconciliation, then wait for it.
 pub fn resume(global: &GlobalArgs, args: &NameArgs) -> CliResult {
     block_on(async {
-        let (cluster, api) = connect(global).await?;
+        let (cluster, api) = connect(global, "resume").await?;
         let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
         progress::action(&format!("resuming Receiver {namespace}/{name}"));
         let requested_at = now();
@@ -81,7 +80,7 @@ pub fn resume(global: &GlobalArgs, args: &NameArgs) -> CliResult {
 /// the controller reports it handled (`status.lastHandledReconcileAt`).
 pub fn reconcile(global: &GlobalArgs, args: &NameArgs) -> CliResult {
     block_on(async {
-        let (cluster, api) = connect(global).await?;
+        let (cluster, api) = connect(global, "reconcile").await?;
         let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
         // Like flux, check before writing: a suspended Receiver is left untouched.
         let current = cluster
@@ -195,8 +194,10 @@ pub(crate) async fn pick_up_token(
     Ok(results)
 }
 
-async fn connect(global: &GlobalArgs) -> CliResult<(Cluster, Api<Receiver>)> {
+/// Connects for `command`, refusing it up front if the caller may not run it.
+async fn connect(global: &GlobalArgs, command: &str) -> CliResult<(Cluster, Api<Receiver>)> {
     let cluster = Cluster::connect(global).await?;
+    access::preflight(&cluster, command, &namespaces(global), |_| false).await?;
     let api = Api::namespaced(cluster.client.clone(), &global.namespace);
     Ok((cluster, api))
 }

@@ -66,6 +66,14 @@ pub(crate) fn key_value_map(flag: &str, labels: &[CommaList<(String, String)>]) 
 
 /// Runs a cluster operation to completion. The runtime is built only here,
 /// so offline commands (`--export`, `url`) never pay for it.
+/// The namespaces a command's rules apply in: `-n` and `--flux-namespace`.
+pub(crate) fn namespaces(global: &crate::cli::GlobalArgs) -> receiver::rbac::Namespaces<'_> {
+    receiver::rbac::Namespaces {
+        target: Some(&global.namespace),
+        flux: &global.flux_namespace,
+    }
+}
+
 pub(crate) fn block_on<T>(future: impl std::future::Future<Output = CliResult<T>>) -> CliResult<T> {
     let runtime = runtime();
     // An interrupt after the first write ends the command with one line

@@ -26,7 +26,12 @@ pub fn run(global: &GlobalArgs, args: &RbacArgs) -> CliResult {
     };
     let namespaces = Namespaces {
         target: (!args.all_namespaces).then_some(global.namespace.as_str()),
-        flux: &global.flux_namespace,
+        // expose works in -n unless --flux-namespace moved Flux.
+        flux: if commands == ["expose"] {
+            global.controller_namespace()
+        } else {
+            &global.flux_namespace
+        },
     };
     if args.export {
         return output::print(&rbac::manifests(&commands, &namespaces, &args.role_name, args.optional));

@@ -15,11 +15,11 @@ use receiver::{Receiver, webhook_path, webhook_url};
 use serde_json::json;
 
 use crate::cli::{GlobalArgs, RotateArgs};
-use crate::cluster::Cluster;
 use crate::cluster::address::{self, Sources};
 use crate::cluster::error::Action;
+use crate::cluster::{Cluster, access};
 use crate::commands::lifecycle::{PickUp, pick_up_token};
-use crate::commands::{block_on, secret::token_of};
+use crate::commands::{block_on, namespaces, secret::token_of};
 use crate::error::{CliError, CliResult};
 use crate::input::TokenSource;
 use crate::output;
@@ -33,6 +33,7 @@ pub fn run(global: &GlobalArgs, args: &RotateArgs) -> CliResult {
 
 async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>) -> CliResult {
     let cluster = Cluster::connect(global).await?;
+    access::preflight(&cluster, "rotate", &namespaces(global), |_| false).await?;
     let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
     let receivers: Api<Receiver> = Api::namespaced(cluster.client.clone(), namespace);
     let receiver = cluster

@@ -18,9 +18,9 @@ use receiver::signature::tokens_equal;
 use crate::cli::{GlobalArgs, SecretArgs};
 use crate::cluster::address;
 use crate::cluster::error::Action;
-use crate::cluster::{Cluster, FIELD_MANAGER};
+use crate::cluster::{Cluster, FIELD_MANAGER, access};
 use crate::commands::lifecycle::{PickUp, pick_up_token};
-use crate::commands::{block_on, confirm_or_refuse, label_map};
+use crate::commands::{block_on, confirm_or_refuse, label_map, namespaces};
 use crate::error::{CliError, CliResult};
 use crate::input::TokenSource;
 use crate::output;
@@ -90,6 +90,7 @@ async fn apply(global: &GlobalArgs, args: &SecretArgs, options: SecretOptions, s
     let cluster = Cluster::connect(global)
         .await
         .map_err(|e| e.or_offline("add --export to print the manifest"))?;
+    access::preflight(&cluster, "secret", &namespaces(global), |_| false).await?;
     let ensured = ensure(&cluster, options, supplied, args.force, false).await?;
     report(&ensured, args.show_token)?;
     if ensured.token_changed() {

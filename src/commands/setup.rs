@@ -14,10 +14,10 @@ use receiver::manifest::{self, ReceiverOptions, SecretOptions, ServiceOptions};
 use receiver::{ProviderType, ResourceRef, webhook_url};
 
 use crate::cli::{GlobalArgs, SetupArgs, items};
-use crate::cluster::Cluster;
 use crate::cluster::address::{self, Sources, WebhookBase};
 use crate::cluster::error::Action;
-use crate::commands::{block_on, confirm_or_refuse, create, expose, key_value_map, label_map, secret};
+use crate::cluster::{Cluster, access};
+use crate::commands::{block_on, confirm_or_refuse, create, expose, key_value_map, label_map, namespaces, secret};
 use crate::error::{CliError, CliResult};
 use crate::input::TokenSource;
 use crate::{output, progress};
@@ -251,6 +251,13 @@ async fn apply(
     let cluster = Cluster::connect(global)
         .await
         .map_err(|e| e.or_offline("add --export to print the manifests"))?;
+    // With --no-expose, setup only looks for an existing Service; a type
+    // without a token has no Secret to write.
+    access::preflight(&cluster, "setup", &namespaces(global), |grant| {
+        (args.no_expose && (grant.resource == "deployments" || (grant.resource == "services" && grant.verb != "list")))
+            || (!plan.provider.needs_secret() && grant.resource == "secrets")
+    })
+    .await?;
     // A re-run keeps what the working URL is made of; refused before any write.
     let existing = converge(&cluster, global, args, plan).await?;
     if let Some(kept) = existing.secret.clone() {
@@ -269,50 +276,66 @@ async fn apply(
             ensured.options.namespace, ensured.options.name, ensured.verb
         ));
         secret_base = ensured.options.hostname.as_deref().map(address::from_hostname);
+        // The token is stored: whatever happens from here (a failed step, a
+        // wait cut short, an interrupt), the user who asked to see it does.
+        if args.show_token {
+            crate::interrupt::keep(format!(
+                "token (in Secret {}/{}): {}\n",
+                ensured.options.namespace, ensured.options.name, ensured.options.token
+            ));
+        }
         token = Some(ensured.options.token);
     }
-    let applied = create::apply_receiver(&cluster, receiver)
-        .await
-        .map_err(step(2, "Receiver"))?;
-    // The Service is about reaching the controller, --hostname about the
-    // name in the URL: a hostname (an Ingress or DNS in front) does not
-    // make the Service unnecessary.
-    let exposed = if args.no_expose {
-        address::discover(&cluster, &global.flux_namespace, Sources::ServicesAndRoutes).await
-    } else {
-        match address::discover(&cluster, &global.flux_namespace, Sources::Services).await {
-            Some(existing) => {
-                progress::note(&format!("reusing {} to expose the webhook", existing.source));
-                Some(existing)
+    let finished: CliResult = async {
+        let applied = create::apply_receiver(&cluster, receiver)
+            .await
+            .map_err(step(2, "Receiver"))?;
+        // The Service is about reaching the controller, --hostname about the
+        // name in the URL: a hostname (an Ingress or DNS in front) does not
+        // make the Service unnecessary.
+        let exposed = if args.no_expose {
+            address::discover(&cluster, &global.flux_namespace, Sources::ServicesAndRoutes).await
+        } else {
+            match address::discover(&cluster, &global.flux_namespace, Sources::Services).await {
+                Some(existing) => {
+                    progress::note(&format!("reusing {} to expose the webhook", existing.source));
+                    Some(existing)
+                }
+                // With --hostname the URL is known: the load balancer's own
+                // address may come later and is not waited for.
+                None => expose::apply_service(&cluster, service, args.hostname.is_some())
+                    .await
+                    .map_err(step(3, "Service"))?,
             }
-            // With --hostname the URL is known: the load balancer's own
-            // address may come later and is not waited for.
-            None => expose::apply_service(&cluster, service, args.hostname.is_some())
-                .await
-                .map_err(step(3, "Service"))?,
+        };
+        if args.hostname.is_none()
+            && let Some(base) = &exposed
+            && base.url.contains(".svc.cluster.local")
+        {
+            progress::warn(&format!(
+                "{} is reachable only from inside the cluster; a provider on the internet needs an Ingress in front \
+                 of it (then pass --hostname), or --service-type LoadBalancer",
+                base.url
+            ));
         }
-    };
-    if args.hostname.is_none()
-        && let Some(base) = &exposed
-        && base.url.contains(".svc.cluster.local")
-    {
-        progress::warn(&format!(
-            "{} is reachable only from inside the cluster; a provider on the internet needs an Ingress in front \
-             of it (then pass --hostname), or --service-type LoadBalancer",
-            base.url
-        ));
+        let base = secret_base.or(exposed);
+        let path = create::wait_ready(&cluster, applied)
+            .await
+            .map_err(step(4, "waiting for Ready"))?;
+        if let Some(old) = existing.served.as_deref().filter(|old| *old != path) {
+            progress::warn(&format!(
+                "the hook path moved from {old} to {path}: the provider's webhook points at a dead path until it is \
+                 updated with the URL below"
+            ));
+        }
+        print_instructions(global, args, plan, &path, base.as_ref(), token.as_deref(), &secret_name)
     }
-    let base = secret_base.or(exposed);
-    let path = create::wait_ready(&cluster, applied)
-        .await
-        .map_err(step(4, "waiting for Ready"))?;
-    if let Some(old) = existing.served.as_deref().filter(|old| *old != path) {
-        progress::warn(&format!(
-            "the hook path moved from {old} to {path}: the provider's webhook points at a dead path until it is \
-             updated with the URL below"
-        ));
+    .await;
+    // A failed step still shows the token the user asked for, once.
+    if let (Err(_), Some(kept)) = (&finished, crate::interrupt::take_kept()) {
+        output::print(&kept)?;
     }
-    print_instructions(global, args, plan, &path, base.as_ref(), token.as_deref(), &secret_name)
+    finished
 }
 
 /// What an existing Receiver of the same name keeps on a re-run.
@@ -437,6 +460,8 @@ fn print_instructions(
         && let Some(token) = token
     {
         let shown = if args.show_token {
+            // Shown here, so not again by an interrupt.
+            crate::interrupt::take_kept();
             token.to_string()
         } else {
             format!(

@@ -71,9 +71,17 @@ enum Route {
     CoreVersions,
     Groups,
     Group(String),
-    ResourceList { group: String, version: String },
+    ResourceList {
+        group: String,
+        version: String,
+    },
     OpenApiIndex,
-    OpenApi { group: String, version: String },
+    OpenApi {
+        group: String,
+        version: String,
+    },
+    /// `kubectl auth can-i`'s question: POST a SelfSubjectAccessReview.
+    AccessReview,
     Object(Target),
     Unknown,
 }
@@ -93,6 +101,7 @@ fn route(state: &State, path: &str) -> Route {
         ["api"] => return Route::CoreVersions,
         ["apis"] => return Route::Groups,
         ["apis", group] => return Route::Group(group.to_string()),
+        ["apis", "authorization.k8s.io", "v1", "selfsubjectaccessreviews"] => return Route::AccessReview,
         ["openapi", "v3"] => return Route::OpenApiIndex,
         ["openapi", "v3", "api", version] => {
             return Route::OpenApi {
@@ -209,6 +218,29 @@ fn verb_of(method: &Method, target: &Target, query: &[(String, String)]) -> &'st
     }
 }
 
+/// The answer to a SelfSubjectAccessReview: allowed unless [`deny`]
+/// denies the verb on the resource, which is all the emulator's
+/// authorization is. Every user may ask, as on a real cluster.
+///
+/// [`deny`]: crate::Emulator::deny
+fn access_review(state: &State, body: &[u8]) -> Response<Body> {
+    let Ok(mut review) = serde_json::from_slice::<Value>(body) else {
+        return error_response(&ApiError::bad_request("the body is not a SelfSubjectAccessReview"));
+    };
+    let attributes = &review["spec"]["resourceAttributes"];
+    let (Some(verb), Some(resource)) = (attributes["verb"].as_str(), attributes["resource"].as_str()) else {
+        return error_response(&ApiError::bad_request(
+            "spec.resourceAttributes needs a verb and a resource",
+        ));
+    };
+    let allowed = !state.is_denied(verb, resource);
+    review["status"] = json!({"allowed": allowed});
+    if !allowed {
+        review["status"]["reason"] = json!("denied by the emulator's deny list");
+    }
+    json_response(201, &review)
+}
+
 /// Serves one request.
 pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Response<Body>, Dropped> {
     let method = request.method().clone();
@@ -273,6 +305,19 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Res
             let response = match openapi::document(&state, &group, &version) {
                 Some(document) => json_response(200, &document),
                 None => page_not_found(),
+            };
+            return Ok(finish(&state, record, response));
+        }
+        Route::AccessReview => {
+            record.verb = "create".into();
+            record.resource = "selfsubjectaccessreviews".into();
+            let response = if method == Method::POST {
+                match request.into_body().collect().await {
+                    Ok(body) => access_review(&state, &body.to_bytes()),
+                    Err(_) => error_response(&ApiError::bad_request("unreadable body")),
+                }
+            } else {
+                error_response(&ApiError::bad_request("only POST creates a SelfSubjectAccessReview"))
             };
             return Ok(finish(&state, record, response));
         }

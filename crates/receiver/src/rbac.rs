@@ -117,8 +117,10 @@ pub fn rules(command: &str) -> Option<Vec<Rule>> {
     use Scope::{Cluster, Flux, Target};
     let secret_read = optional("", "secrets", &["get"], Target, "the token check and the URL");
     let mut rules = match command {
+        // Server-side apply creates an object that is not there yet, and
+        // the API server asks for `create` then (measured on a real one).
         "create" => vec![
-            rule(FLUX, "receivers", &["patch", "watch"], Target),
+            rule(FLUX, "receivers", &["create", "patch", "watch"], Target),
             optional("", "secrets", &["get"], Target, "the URL from the Secret's annotation"),
             optional("", "services", &["list"], Flux, ADDRESS),
             optional("", "nodes", &["list"], Cluster, "the address of a NodePort Service"),
@@ -128,14 +130,14 @@ pub fn rules(command: &str) -> Option<Vec<Rule>> {
             rule(FLUX, "receivers", &["list", "patch", "watch"], Target),
         ],
         "setup" => vec![
-            rule(FLUX, "receivers", &["get", "patch", "watch"], Target),
+            rule(FLUX, "receivers", &["get", "create", "patch", "watch"], Target),
             rule("", "secrets", &["get", "create", "patch"], Target),
-            rule("", "services", &["list", "get", "patch", "watch"], Flux),
+            rule("", "services", &["list", "get", "create", "patch", "watch"], Flux),
             rule("apps", "deployments", &["get"], Flux),
             optional("", "nodes", &["list"], Cluster, "the address of a NodePort Service"),
         ],
         "expose" => vec![
-            rule("", "services", &["get", "patch", "watch"], Flux),
+            rule("", "services", &["get", "create", "patch", "watch"], Flux),
             rule("apps", "deployments", &["get"], Flux),
             optional("", "nodes", &["list"], Cluster, "the address of a NodePort Service"),
         ],
@@ -341,6 +343,59 @@ pub fn manifests(commands: &[&str], namespaces: &Namespaces<'_>, name: &str, wit
     out
 }
 
+/// One verb on one resource in one place: what a SelfSubjectAccessReview
+/// asks about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Grant {
+    /// The namespace; `None` for a cluster-scoped resource or all namespaces.
+    pub namespace: Option<String>,
+    /// The API group (`""` for the core group).
+    pub group: &'static str,
+    /// The plural resource name.
+    pub resource: String,
+    /// The API verb.
+    pub verb: &'static str,
+}
+
+impl std::fmt::Display for Grant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let resource = match self.group {
+            "" => self.resource.clone(),
+            group => format!("{}.{group}", self.resource),
+        };
+        match &self.namespace {
+            Some(namespace) => write!(f, "{} {resource} in namespace '{namespace}'", self.verb),
+            None => write!(f, "{} {resource} cluster-wide", self.verb),
+        }
+    }
+}
+
+/// Every grant the required rules of `commands` hold, each with the
+/// commands that fail without it, in a stable order.
+pub fn required_grants<'c>(commands: &[&'c str], namespaces: &Namespaces<'_>) -> BTreeMap<Grant, Vec<&'c str>> {
+    let mut grants: BTreeMap<Grant, Vec<&'c str>> = BTreeMap::new();
+    for command in commands {
+        for rule in rules(command).unwrap_or_default() {
+            if rule.optional.is_some() {
+                continue;
+            }
+            for verb in rule.verbs {
+                let grant = Grant {
+                    namespace: namespaces.of(rule.scope).map(str::to_string),
+                    group: rule.group,
+                    resource: rule.resource.to_string(),
+                    verb,
+                };
+                let needers = grants.entry(grant).or_default();
+                if !needers.contains(command) {
+                    needers.push(command);
+                }
+            }
+        }
+    }
+    grants
+}
+
 /// Verbs in Kubernetes' customary order.
 fn order(verbs: &[&str]) -> Vec<String> {
     const ORDER: [&str; 7] = ["get", "list", "watch", "create", "update", "patch", "delete"];
@@ -380,5 +435,40 @@ mod tests {
         assert!(yaml.contains("namespace: apps"), "{yaml}");
         let required = manifests(&["setup"], &namespaces, "flux-receiver", false);
         assert!(!required.contains("ClusterRole"), "{required}");
+    }
+
+    #[test]
+    fn required_grants_name_the_commands_that_need_them() {
+        let namespaces = Namespaces {
+            target: Some("apps"),
+            flux: "flux-system",
+        };
+        let grants = required_grants(&COMMANDS, &namespaces);
+        let patch_receivers = Grant {
+            namespace: Some("apps".into()),
+            group: FLUX,
+            resource: "receivers".into(),
+            verb: "patch",
+        };
+        assert_eq!(
+            grants[&patch_receivers],
+            ["create", "secret", "setup", "suspend", "resume", "reconcile", "rotate"]
+        );
+        assert_eq!(
+            patch_receivers.to_string(),
+            "patch receivers.notification.toolkit.fluxcd.io in namespace 'apps'"
+        );
+        // Optional rules are no grant a command fails without.
+        assert!(!grants.keys().any(|g| g.resource == "nodes"), "{grants:?}");
+        let all = Namespaces {
+            target: None,
+            flux: "flux-system",
+        };
+        let list = required_grants(&["list"], &all);
+        assert_eq!(list.len(), 1, "{list:?}");
+        assert_eq!(
+            list.keys().next().unwrap().to_string(),
+            "list receivers.notification.toolkit.fluxcd.io cluster-wide"
+        );
     }
 }
