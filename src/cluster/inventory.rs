@@ -210,7 +210,7 @@ const MAX_SINGLE_SECRET_READS: usize = 50;
 impl SecretFacts {
     fn of(secret: &Secret) -> SecretFacts {
         SecretFacts {
-            token: crate::commands::secret::token_of(secret),
+            token: receiver::token::token_of(secret),
             base: address::from_secret(secret),
         }
     }

@@ -15,10 +15,11 @@ use crate::cli::{DoctorArgs, GlobalArgs};
 use crate::cluster::address::{self, Sources, WebhookBase};
 use crate::cluster::error::Action;
 use crate::cluster::{Cluster, access, flux_objects};
-use crate::commands::{block_on, secret::token_of};
+use crate::commands::block_on;
 use crate::error::{CliError, CliResult};
 use crate::plugin::display_name;
 use crate::{http, output};
+use receiver::token::token_of;
 
 /// One checked link.
 enum Verdict {

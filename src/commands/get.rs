@@ -10,9 +10,10 @@ use crate::cli::{GetArgs, GlobalArgs, OutputFormat};
 use crate::cluster::address;
 use crate::cluster::error::Action;
 use crate::cluster::{Cluster, flux_objects};
-use crate::commands::{block_on, list, secret::token_of};
+use crate::commands::{block_on, list};
 use crate::error::{CliError, CliResult};
 use crate::output;
+use receiver::token::token_of;
 
 /// Runs `get`.
 pub fn run(global: &GlobalArgs, args: &GetArgs) -> CliResult {

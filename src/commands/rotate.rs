@@ -19,11 +19,12 @@ use crate::cluster::address::{self, Sources};
 use crate::cluster::error::Action;
 use crate::cluster::{Cluster, access};
 use crate::commands::lifecycle::{PickUp, pick_up_token};
-use crate::commands::{block_on, namespaces, secret::token_of};
+use crate::commands::{block_on, namespaces};
 use crate::error::{CliError, CliResult};
 use crate::input::TokenSource;
 use crate::output;
 use crate::progress;
+use receiver::token::token_of;
 
 /// Runs `rotate`.
 pub fn run(global: &GlobalArgs, args: &RotateArgs) -> CliResult {

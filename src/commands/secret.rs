@@ -14,6 +14,7 @@ use receiver::Receiver;
 use receiver::api::WATCH_LABEL;
 use receiver::manifest::{self, SecretOptions};
 use receiver::signature::tokens_equal;
+use receiver::token::{StoredToken, stored_token};
 
 use crate::cli::{GlobalArgs, SecretArgs};
 use crate::cluster::address;
@@ -268,35 +269,12 @@ fn unless_conflict(result: Result<Secret, kube::Error>) -> Result<Option<Secret>
     }
 }
 
-/// What a Secret read from the cluster holds under `token`.
-pub enum StoredToken {
-    /// No `token` key, or an empty one.
-    Absent,
-    /// A token that is UTF-8 text, as every provider's UI needs.
-    Text(String),
-    /// Bytes that are not UTF-8: a token all the same, which must not be
-    /// mistaken for "no token" and silently replaced.
-    Unreadable,
-}
-
 /// Whether two versions of a Secret hold the same data, type, labels and annotations.
 fn same_content(old: &Secret, new: &Secret) -> bool {
     old.data == new.data
         && old.type_ == new.type_
         && old.metadata.labels == new.metadata.labels
         && old.metadata.annotations == new.metadata.annotations
-}
-
-/// Classifies the `token` entry of a Secret read from the cluster.
-pub fn stored_token(secret: &Secret) -> StoredToken {
-    match secret.data.as_ref().and_then(|data| data.get("token")) {
-        None => StoredToken::Absent,
-        Some(bytes) if bytes.0.is_empty() => StoredToken::Absent,
-        Some(bytes) => match String::from_utf8(bytes.0.clone()) {
-            Ok(token) => StoredToken::Text(token),
-            Err(_) => StoredToken::Unreadable,
-        },
-    }
 }
 
 /// Refuses, or asks on a terminal, before a different token replaces the old one.
@@ -315,14 +293,6 @@ fn confirm_replacement(namespace: &str, name: &str, force: bool) -> CliResult {
         format!("kept the existing token of Secret {namespace}/{name}"),
         "re-run with --force to replace it",
     )
-}
-
-/// The token in a Secret read from the cluster, if it has a readable one.
-pub fn token_of(secret: &Secret) -> Option<String> {
-    match stored_token(secret) {
-        StoredToken::Text(token) => Some(token),
-        StoredToken::Absent | StoredToken::Unreadable => None,
-    }
 }
 
 /// The exported form keeps flux's `stringData`; the applied form uses `data`,

@@ -16,10 +16,11 @@ use crate::cli::{GlobalArgs, TriggerArgs};
 use crate::cluster::Cluster;
 use crate::cluster::address;
 use crate::cluster::error::Action;
-use crate::commands::{block_on, secret::token_of};
+use crate::commands::block_on;
 use crate::error::{CliError, CliResult};
 use crate::input::TokenSource;
 use crate::{http, output, progress};
+use receiver::token::token_of;
 
 /// What is needed to send: resolved from flags, or from the cluster.
 struct Target {

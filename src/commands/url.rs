@@ -13,10 +13,11 @@ use crate::cli::{GlobalArgs, UrlArgs};
 use crate::cluster::Cluster;
 use crate::cluster::address::{self, Sources};
 use crate::cluster::error::Action;
-use crate::commands::{block_on, secret::token_of};
+use crate::commands::block_on;
 use crate::error::{CliError, CliResult};
 use crate::input::TokenSource;
 use crate::{output, plugin, progress};
+use receiver::token::token_of;
 
 /// Runs `url`.
 pub fn run(global: &GlobalArgs, args: &UrlArgs) -> CliResult {

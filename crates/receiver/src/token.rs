@@ -1,5 +1,6 @@
 //! Webhook tokens from the operating system's CSPRNG.
 
+use k8s_openapi::api::core::v1::Secret;
 use rand::TryRng;
 use rand::rngs::SysRng;
 use thiserror::Error;
@@ -62,9 +63,61 @@ pub fn normalize(raw: &str) -> Result<String, TokenError> {
     Ok(token.to_string())
 }
 
+// Reading a token back: pure, so that every layer that reads Secrets
+// (listing, doctor, rotate) shares one definition.
+
+/// What a Secret read from the cluster holds under `token`.
+pub enum StoredToken {
+    /// No `token` key, or an empty one.
+    Absent,
+    /// A token that is UTF-8 text, as every provider's UI needs.
+    Text(String),
+    /// Bytes that are not UTF-8: a token all the same, which must not be
+    /// mistaken for "no token" and silently replaced.
+    Unreadable,
+}
+
+/// Classifies the `token` entry of a Secret read from the cluster.
+pub fn stored_token(secret: &Secret) -> StoredToken {
+    match secret.data.as_ref().and_then(|data| data.get("token")) {
+        None => StoredToken::Absent,
+        Some(bytes) if bytes.0.is_empty() => StoredToken::Absent,
+        Some(bytes) => match String::from_utf8(bytes.0.clone()) {
+            Ok(token) => StoredToken::Text(token),
+            Err(_) => StoredToken::Unreadable,
+        },
+    }
+}
+
+/// The token in a Secret read from the cluster, if it has a readable one.
+pub fn token_of(secret: &Secret) -> Option<String> {
+    match stored_token(secret) {
+        StoredToken::Text(token) => Some(token),
+        StoredToken::Absent | StoredToken::Unreadable => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_token_is_text_absent_or_unreadable_never_mistaken_for_none() {
+        use k8s_openapi::ByteString;
+        let secret = |token: Option<&[u8]>| Secret {
+            data: token.map(|t| [("token".to_string(), ByteString(t.to_vec()))].into()),
+            ..Default::default()
+        };
+        assert!(matches!(stored_token(&secret(None)), StoredToken::Absent));
+        assert!(matches!(stored_token(&secret(Some(b""))), StoredToken::Absent));
+        assert!(matches!(stored_token(&secret(Some(b"abc"))), StoredToken::Text(t) if t == "abc"));
+        assert!(matches!(
+            stored_token(&secret(Some(&[0xff, 0xfe]))),
+            StoredToken::Unreadable
+        ));
+        assert_eq!(token_of(&secret(Some(&[0xff]))), None);
+        assert_eq!(token_of(&secret(Some(b"abc"))).as_deref(), Some("abc"));
+    }
 
     #[test]
     fn tokens_over_the_bound_are_refused() {
