@@ -132,15 +132,19 @@ mod real {
 
     /// A `--hostname` flux turns into a URL no provider takes: one with a
     /// scheme (flux prepends another), a space, a user, a query or
-    /// fragment, a port that is no port, or an IPv6 address without
-    /// brackets. Decided from the text here, not by flux-receiver's parser.
+    /// fragment, a port that is no port, an IPv6 address without brackets,
+    /// or a leading `/` (no host before the path). Decided from the text here, not by flux-receiver's parser.
     fn not_a_host(host: &str) -> bool {
         let port_is_bad = match host.rsplit_once(':') {
             Some((before, _)) if !before.ends_with(']') && before.contains(':') => true,
             Some((_, port)) => !port.parse::<u16>().is_ok_and(|p| p > 0),
             None => false,
         };
-        host.contains("://") || host.contains(char::is_whitespace) || host.contains(['@', '?', '#']) || port_is_bad
+        host.contains("://")
+            || host.starts_with('/')
+            || host.contains(char::is_whitespace)
+            || host.contains(['@', '?', '#'])
+            || port_is_bad
     }
 
     fn flux_is_wrong(args: &[String]) -> Option<FluxIsWrong> {
@@ -502,6 +506,8 @@ mod real {
             "[fd00::1]:9292",
             "javascript:alert(1)",
             "https://",
+            "/flux.example.com",
+            "/user:pass@flux.example.com",
         ])
         .prop_map(str::to_string)
     }
