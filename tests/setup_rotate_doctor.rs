@@ -848,3 +848,60 @@ fn doctor_says_which_permissions_the_caller_lacks_and_which_commands_fail() {
         text(&output.stdout)
     );
 }
+
+#[test]
+fn a_secret_that_is_not_a_token_secret_is_not_taken_over() {
+    let env = start(Options::default());
+    env.emulator.put_object(serde_json::json!({
+        "apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
+        "metadata": {"name": "github-receiver", "namespace": "flux-system"},
+        "data": {"tls.crt": "Y2VydA==", "tls.key": "a2V5"}
+    }));
+    let output = env.run_with_stdin(&SETUP, "");
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("Secret flux-system/github-receiver already exists as type kubernetes.io/tls"),
+        "{stderr}"
+    );
+    assert!(
+        env.emulator
+            .get_object(
+                "notification.toolkit.fluxcd.io/v1",
+                "receivers",
+                Some("flux-system"),
+                "github-receiver"
+            )
+            .is_none(),
+        "nothing after the refused step was written"
+    );
+
+    env.emulator.put_object(serde_json::json!({
+        "apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+        "metadata": {"name": "app-settings", "namespace": "flux-system"},
+        "data": {"password": "aHVudGVyMg=="}
+    }));
+    let refused = env.run(&["secret", "app-settings", "--type", "github"]);
+    let stderr = text(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("already exists with no token but other keys (password)") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    let kept = env
+        .emulator
+        .get_object("v1", "secrets", Some("flux-system"), "app-settings")
+        .unwrap();
+    assert!(kept["data"].get("token").is_none(), "{kept}");
+    // With --force the token joins the other keys.
+    let forced = env.run(&["secret", "app-settings", "--type", "github", "--force"]);
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    let shared = env
+        .emulator
+        .get_object("v1", "secrets", Some("flux-system"), "app-settings")
+        .unwrap();
+    assert!(
+        shared["data"].get("token").is_some() && shared["data"].get("password").is_some(),
+        "{shared}"
+    );
+}

@@ -24,8 +24,8 @@ use crate::commands::lifecycle::{PickUp, pick_up_token};
 use crate::commands::{block_on, confirm_or_refuse, label_map, namespaces};
 use crate::error::{CliError, CliResult};
 use crate::input::TokenSource;
-use crate::output;
 use crate::progress;
+use crate::{output, printable};
 
 /// Runs `secret`.
 pub fn run(global: &GlobalArgs, args: &SecretArgs) -> CliResult {
@@ -183,6 +183,13 @@ pub(crate) async fn ensure(
             .call(&Action::object("get", "secrets", namespace, name), || api.get_opt(name))
             .await?;
         let stored = existing.as_ref().map_or(StoredToken::Absent, stored_token);
+        // A Secret of that name that holds no token may be someone else's
+        // (a TLS certificate, an app's settings): not taken over silently.
+        if let Some(secret) = &existing
+            && matches!(stored, StoredToken::Absent)
+        {
+            refuse_foreign(secret, namespace, name, force)?;
+        }
         // A re-run of `setup` without --hostname keeps the address the
         // Secret's URL annotation already names, so the URL does not move.
         if keep_address && options.hostname.is_none() {
@@ -275,6 +282,40 @@ fn same_content(old: &Secret, new: &Secret) -> bool {
         && old.type_ == new.type_
         && old.metadata.labels == new.metadata.labels
         && old.metadata.annotations == new.metadata.annotations
+}
+
+/// The keys a webhook token Secret holds: the token, and gcr's claims.
+const TOKEN_SECRET_KEYS: [&str; 3] = ["token", "email", "audience"];
+
+/// Refuses to put a token into an existing Secret that holds none and is
+/// plainly not a token Secret: one of another type (which cannot change), or
+/// an Opaque one holding other keys, unless `--force` says it may be shared.
+fn refuse_foreign(secret: &Secret, namespace: &str, name: &str, force: bool) -> CliResult {
+    let secret_type = secret.type_.as_deref().unwrap_or("Opaque");
+    let bin = crate::plugin::display_name();
+    if secret_type != "Opaque" {
+        return Err(CliError::failure(format!(
+            "Secret {namespace}/{name} already exists as type {}, which cannot hold a webhook token; \
+             choose another name (--secret-name with setup, NAME with {bin} secret)",
+            printable::escape_controls(secret_type)
+        )));
+    }
+    let others: Vec<String> = secret
+        .data
+        .iter()
+        .flat_map(|data| data.keys())
+        .chain(secret.string_data.iter().flat_map(|data| data.keys()))
+        .filter(|key| !TOKEN_SECRET_KEYS.contains(&key.as_str()))
+        .map(|key| printable::escape_controls(key).into_owned())
+        .collect();
+    if others.is_empty() || force {
+        return Ok(());
+    }
+    Err(CliError::failure(format!(
+        "Secret {namespace}/{name} already exists with no token but other keys ({}): it looks like another \
+         Secret, so nothing was written; choose another name, or pass --force to add a token to it",
+        others.join(", ")
+    )))
 }
 
 /// Refuses, or asks on a terminal, before a different token replaces the old one.
