@@ -13,6 +13,7 @@ pub mod answer;
 pub mod api;
 pub mod comma_list;
 pub mod duration;
+pub mod github;
 pub mod hex;
 pub mod manifest;
 pub mod names;
