@@ -200,6 +200,38 @@ pub struct DeleteArgs {
     /// Delete without asking for confirmation
     #[arg(short = 's', long)]
     pub silent: bool,
+
+    /// The GitHub hook to remove with it.
+    #[command(flatten)]
+    pub github: GithubArgs,
+}
+
+/// Where the Receiver's webhook is registered at GitHub, for `setup` (which
+/// creates or updates it) and `delete` (which removes it).
+#[derive(Debug, Clone, Args)]
+pub struct GithubArgs {
+    /// GitHub repository whose webhook for the Receiver setup creates or updates and delete removes (token: --github-token-file, GITHUB_TOKEN or GH_TOKEN)
+    #[arg(long, value_name = "OWNER/REPO", value_parser = parse_github_repo, conflicts_with = "github_org")]
+    pub github_repo: Option<receiver::github::HookScope>,
+
+    /// GitHub organization whose webhook (for all its repositories) setup creates or updates and delete removes
+    #[arg(long, value_name = "ORG", value_parser = parse_github_org)]
+    pub github_org: Option<receiver::github::HookScope>,
+
+    /// GitHub's REST API (for GitHub Enterprise Server: https://HOST/api/v3)
+    #[arg(long, value_name = "URL", default_value = receiver::github::DEFAULT_API_URL, value_parser = parse_api_url)]
+    pub github_api_url: String,
+
+    /// Read the GitHub token from a file (default: GITHUB_TOKEN, then GH_TOKEN)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub github_token_file: Option<PathBuf>,
+}
+
+impl GithubArgs {
+    /// The repository or organization asked for, if any.
+    pub fn scope(&self) -> Option<&receiver::github::HookScope> {
+        self.github_repo.as_ref().or(self.github_org.as_ref())
+    }
 }
 
 /// `trigger NAME`.
@@ -324,6 +356,14 @@ pub struct SetupArgs {
     /// Print all manifests as one multi-document YAML instead of applying them
     #[arg(long)]
     pub export: bool,
+
+    /// The GitHub hook to create or update once the Receiver is ready.
+    #[command(flatten)]
+    pub github: GithubArgs,
+
+    /// Print the GitHub requests instead of sending them (token and secret hidden); the cluster is still set up
+    #[arg(long, alias = "dry-run", conflicts_with = "export")]
+    pub dry_run_hook: bool,
 }
 
 /// `rotate NAME`.
@@ -772,4 +812,20 @@ fn parse_selector(text: &str) -> Result<String, String> {
 
 fn parse_hostname(text: &str) -> Result<String, String> {
     receiver::address::parse_hostname(text).map_err(|e| e.to_string())
+}
+
+fn parse_github_repo(text: &str) -> Result<receiver::github::HookScope, String> {
+    receiver::github::HookScope::parse_repo(text)
+}
+
+fn parse_github_org(text: &str) -> Result<receiver::github::HookScope, String> {
+    receiver::github::HookScope::parse_org(text)
+}
+
+/// An API base URL: http(s), a host, an optional path (`/api/v3`); kept
+/// without a trailing `/`.
+fn parse_api_url(text: &str) -> Result<String, String> {
+    receiver::address::parse_webhook_url(text)
+        .map(|url| url.trim_end_matches('/').to_string())
+        .map_err(|e| e.to_string())
 }

@@ -1,4 +1,5 @@
-//! Sending a webhook: one HTTP POST over HTTP or HTTPS (system roots).
+//! Sending a webhook (one HTTP POST), and any one request for the
+//! providers' API clients, over HTTP or HTTPS (system roots).
 //!
 //! Built on the hyper and rustls stack kube already links, so `trigger`
 //! adds no second HTTP implementation to the binary.
@@ -21,8 +22,44 @@ pub struct Answer {
     pub body: String,
 }
 
+/// A whole answer, for API clients: status, headers and the raw body.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The status code.
+    pub status: u16,
+    /// The response headers.
+    pub headers: hyper::HeaderMap,
+    /// The body, as received.
+    pub body: Bytes,
+}
+
+impl Response {
+    /// A header's value, if it is there and text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+}
+
 /// POSTs `body` with `headers` to `url`, giving up after `timeout`.
 pub async fn post(url: &str, headers: &[(String, String)], body: Vec<u8>, timeout: Duration) -> Result<Answer, String> {
+    let response = send("POST", url, headers, body, timeout).await?;
+    let status = hyper::StatusCode::from_u16(response.status).map_err(|e| e.to_string())?;
+    Ok(Answer {
+        status: response.status,
+        reason: status.canonical_reason().unwrap_or_default().to_string(),
+        body: excerpt(&response.body, headers),
+    })
+}
+
+/// Sends one request with `method`, `headers` and `body` (empty: none) to
+/// `url`, giving up after `timeout`; the error is one phrase.
+pub async fn send(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: Vec<u8>,
+    timeout: Duration,
+) -> Result<Response, String> {
     let connector = hyper_rustls::HttpsConnectorBuilder::new()
         .with_native_roots()
         .map_err(|e| format!("cannot load the system's TLS roots: {e}"))?
@@ -30,7 +67,8 @@ pub async fn post(url: &str, headers: &[(String, String)], body: Vec<u8>, timeou
         .enable_http1()
         .build();
     let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build(connector);
-    let mut request = hyper::Request::post(url);
+    let method = hyper::Method::from_bytes(method.as_bytes()).map_err(|e| format!("invalid method: {e}"))?;
+    let mut request = hyper::Request::builder().method(method).uri(url);
     for (key, value) in headers {
         request = request.header(key, value);
     }
@@ -42,17 +80,13 @@ pub async fn post(url: &str, headers: &[(String, String)], body: Vec<u8>, timeou
             .request(request)
             .await
             .map_err(|e| crate::cluster::error::sentence(&e))?;
-        let status = response.status();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(|e| e.to_string())?
-            .to_bytes();
-        Ok(Answer {
-            status: status.as_u16(),
-            reason: status.canonical_reason().unwrap_or_default().to_string(),
-            body: excerpt(&bytes, headers),
+        let status = response.status().as_u16();
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.map_err(|e| e.to_string())?.to_bytes();
+        Ok(Response {
+            status,
+            headers: parts.headers,
+            body,
         })
     };
     tokio::time::timeout(timeout, exchange)
@@ -69,8 +103,7 @@ const EXCERPT_CHARS: usize = 200;
 /// escaped, so it cannot act on the terminal; and it is cut at
 /// [`EXCERPT_CHARS`] characters.
 fn excerpt(body: &[u8], sent: &[(String, String)]) -> String {
-    let mut text = String::from_utf8_lossy(body).trim().to_string();
-    for secret in sent
+    let secrets: Vec<&str> = sent
         .iter()
         .filter(|(name, _)| is_secret_header(name))
         .flat_map(|(_, value)| {
@@ -78,7 +111,16 @@ fn excerpt(body: &[u8], sent: &[(String, String)]) -> String {
             let bare = value.rsplit([' ', '=']).next().filter(|bare| *bare != value.as_str());
             [Some(value.as_str()), bare].into_iter().flatten()
         })
-    {
+        .collect();
+    excerpt_hiding(&String::from_utf8_lossy(body), &secrets)
+}
+
+/// A short excerpt of `text` from a server, safe to print: each of
+/// `secrets` (of 4 characters or more) replaced by `[redacted]`, control
+/// characters escaped, cut at [`EXCERPT_CHARS`] characters.
+pub fn excerpt_hiding(text: &str, secrets: &[&str]) -> String {
+    let mut text = text.trim().to_string();
+    for secret in secrets {
         if secret.len() >= 4 {
             text = text.replace(secret, "[redacted]");
         }

@@ -20,6 +20,7 @@ pub mod output;
 pub mod plugin;
 pub mod printable;
 pub mod progress;
+pub mod provider;
 pub mod render;
 
 use std::process::ExitCode;

@@ -19,7 +19,7 @@ use crate::generate::BIN_NAME;
 
 /// Variables read other than through a flag's `env` (those are listed
 /// from the clap definition), with what they do.
-const ENVIRONMENT: [(&str, &str); 7] = [
+const ENVIRONMENT: [(&str, &str); 9] = [
     (
         "KUBECONFIG",
         "The kubeconfig files, separated by colons, when --kubeconfig is not given (default: ~/.kube/config).",
@@ -36,6 +36,15 @@ const ENVIRONMENT: [(&str, &str); 7] = [
     ),
     ("HOME", "Where ~/.kube/config and ~/.fluxcd/plugins are looked up."),
     ("NO_COLOR", "When set and not empty, nothing is coloured."),
+    (
+        "GITHUB_TOKEN",
+        "The GitHub token setup and delete use with --github-repo or --github-org, when --github-token-file is \
+         not given.",
+    ),
+    (
+        "GH_TOKEN",
+        "The GitHub token when neither --github-token-file nor GITHUB_TOKEN gives one.",
+    ),
     (
         "COLUMNS",
         "On a terminal, the width tables are fitted to (default: the terminal's).",

@@ -7,10 +7,15 @@ use receiver::Receiver;
 use receiver::api::{RECONCILE_REQUESTED_AT, Readiness};
 use serde_json::json;
 
+use k8s_openapi::api::core::v1::Secret;
+use receiver::webhook_url;
+
 use crate::cli::{DeleteArgs, GlobalArgs, NameArgs};
+use crate::cluster::address::{self, Sources};
 use crate::cluster::error::Action;
 use crate::cluster::wait::{WaitEnd, watch_until};
 use crate::cluster::{Cluster, access};
+use crate::commands::hook::HookPlan;
 use crate::commands::{block_on, namespaces};
 use crate::error::{CliError, CliResult};
 use crate::output;
@@ -19,6 +24,7 @@ use crate::progress::{self, Waiting};
 /// Runs `delete`.
 pub fn delete(global: &GlobalArgs, args: &DeleteArgs) -> CliResult {
     let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
+    let hook = HookPlan::from_args(&args.github, false)?;
     if !args.silent {
         if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
             return Err(CliError::usage(format!(
@@ -38,12 +44,74 @@ pub fn delete(global: &GlobalArgs, args: &DeleteArgs) -> CliResult {
     }
     block_on(async {
         let (cluster, api) = connect(global, "delete").await?;
+        // Found while the Receiver still says which URL it serves.
+        let github = match &hook {
+            Some(hook) => {
+                let url = served_url(&cluster, global, &api, name).await?;
+                let id = hook.find(&url).await?;
+                Some((hook, url, id))
+            }
+            None => None,
+        };
         progress::action(&format!("deleting Receiver {namespace}/{name}"));
         let action = Action::object("delete", "receivers", namespace, name);
         let params = DeleteParams::default();
         cluster.call(&action, || api.delete(name, &params)).await?;
-        output::println(&format!("✔ Receiver {namespace}/{name} deleted"))
+        output::println(&format!("✔ Receiver {namespace}/{name} deleted"))?;
+        match github {
+            Some((hook, url, id)) => hook.remove(id, &url).await,
+            None => Ok(()),
+        }
     })
+}
+
+/// The URL a Receiver is served at now: the path the controller reports,
+/// behind the address its Secret's annotation or the cluster gives.
+async fn served_url(cluster: &Cluster, global: &GlobalArgs, api: &Api<Receiver>, name: &str) -> CliResult<String> {
+    let namespace = global.namespace.as_str();
+    let receiver = cluster
+        .call(&Action::object("get", "receivers", namespace, name), || {
+            api.get_opt(name)
+        })
+        .await?
+        .ok_or_else(|| CliError::failure(format!("Receiver {namespace}/{name} not found")))?;
+    let path = receiver
+        .status
+        .as_ref()
+        .and_then(|status| status.webhook_path.clone())
+        .filter(|path| !path.is_empty())
+        .ok_or_else(|| {
+            CliError::failure(format!(
+                "Receiver {namespace}/{name} reports no webhook path, so its GitHub webhook cannot be found; \
+                 nothing was deleted"
+            ))
+        })?;
+    let secret = match &receiver.spec.secret_ref {
+        Some(secret_ref) => {
+            let secrets: Api<Secret> = Api::namespaced(cluster.client.clone(), namespace);
+            cluster
+                .call(&Action::object("get", "secrets", namespace, &secret_ref.name), || {
+                    secrets.get_opt(&secret_ref.name)
+                })
+                .await?
+        }
+        None => None,
+    };
+    let base = address::resolve(
+        cluster,
+        None,
+        secret.as_ref(),
+        &global.flux_namespace,
+        Sources::ServicesAndRoutes,
+    )
+    .await
+    .ok_or_else(|| {
+        CliError::failure(format!(
+            "Receiver {namespace}/{name} has no known address, so its GitHub webhook cannot be found; \
+                 nothing was deleted"
+        ))
+    })?;
+    Ok(webhook_url(&base.url, &path))
 }
 
 /// Runs `suspend`.

@@ -17,6 +17,7 @@ use crate::cli::{GlobalArgs, SetupArgs, items};
 use crate::cluster::address::{self, Sources, WebhookBase};
 use crate::cluster::error::Action;
 use crate::cluster::{Cluster, access};
+use crate::commands::hook::HookPlan;
 use crate::commands::{block_on, confirm_or_refuse, create, expose, key_value_map, label_map, namespaces, secret};
 use crate::error::{CliError, CliResult};
 use crate::input::TokenSource;
@@ -33,6 +34,7 @@ struct Plan {
 pub fn run(global: &GlobalArgs, args: &SetupArgs) -> CliResult {
     let interactive = !args.yes && !args.export && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let plan = plan(args, interactive)?;
+    let hook = hook_plan(args, &plan)?;
     let labels = label_map(&args.labels)?;
     let supplied = TokenSource::from_file_or_stdin(args.token_file.as_deref(), args.token_stdin).read()?;
     let labels_for_receiver = labels.clone();
@@ -108,7 +110,32 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs) -> CliResult {
             return output::println("nothing changed");
         }
     }
-    block_on(apply(&build, secret_options, supplied, &service))
+    block_on(apply(&build, secret_options, supplied, &service, hook.as_ref()))
+}
+
+/// What to register at GitHub, checked before anything is written: only
+/// for a github Receiver in a cluster, and with a token (see
+/// [`HookPlan::from_args`]).
+fn hook_plan(args: &SetupArgs, plan: &Plan) -> CliResult<Option<HookPlan>> {
+    let Some(scope) = args.github.scope() else {
+        return HookPlan::from_args(&args.github, args.dry_run_hook);
+    };
+    let flag = match scope {
+        receiver::github::HookScope::Repo { .. } => "--github-repo",
+        receiver::github::HookScope::Org { .. } => "--github-org",
+    };
+    if plan.provider != ProviderType::Github {
+        return Err(CliError::usage(format!(
+            "{flag} registers a GitHub webhook, so it needs --type github, not --type {}",
+            plan.provider
+        )));
+    }
+    if args.export {
+        return Err(CliError::usage(format!(
+            "{flag} registers the Receiver's URL, which only the cluster knows: drop --export"
+        )));
+    }
+    HookPlan::from_args(&args.github, args.dry_run_hook)
 }
 
 /// What the Receiver is made from, so that it can be built again once the
@@ -239,6 +266,7 @@ async fn apply(
     mut secret_options: SecretOptions,
     supplied: Option<String>,
     service: &k8s_openapi::api::core::v1::Service,
+    hook: Option<&HookPlan>,
 ) -> CliResult {
     let (global, args, plan) = (build.global, build.args, build.plan);
     let step = |number: u8, what: &'static str| {
@@ -264,6 +292,9 @@ async fn apply(
         secret_options.name = kept;
     }
     let receiver = &build.receiver(&secret_options.name)?;
+    if hook.is_some() {
+        reachable_from_github(&cluster, global, args).await?;
+    }
     let secret_name = secret_options.name.clone();
     let mut token = None;
     let mut secret_base = None;
@@ -328,7 +359,24 @@ async fn apply(
                  updated with the URL below"
             ));
         }
-        print_instructions(global, args, plan, &path, base.as_ref(), token.as_deref(), &secret_name)
+        print_instructions(global, args, plan, &path, base.as_ref(), token.as_deref(), &secret_name)?;
+        if let Some(hook) = hook {
+            let url = match &base {
+                Some(base) if !base.url.contains(".svc.cluster.local") => webhook_url(&base.url, path.as_str()),
+                _ => {
+                    return Err(CliError::failure(
+                        "the Receiver has no address GitHub can reach, so no GitHub webhook was registered: pass \
+                         --hostname (the host GitHub reaches it at) and re-run setup",
+                    ));
+                }
+            };
+            hook.register(&url, token.as_deref().unwrap_or_default(), &plan.events)
+                .await
+                .map_err(|e| {
+                    CliError::failure(format!("step 5/5 (GitHub webhook) failed: {e}; re-run setup to resume"))
+                })?;
+        }
+        Ok(())
     }
     .await;
     // A failed step still shows the token the user asked for, once.
@@ -336,6 +384,25 @@ async fn apply(
         output::print(&kept)?;
     }
     finished
+}
+
+/// Refuses, before anything is written, a setup whose URL GitHub could not
+/// reach: no `--hostname`, and no address to expect (with `--no-expose`
+/// nothing exposes the webhook; a ClusterIP Service is in-cluster only),
+/// unless a Service or route already gives one outside the cluster.
+async fn reachable_from_github(cluster: &Cluster, global: &GlobalArgs, args: &SetupArgs) -> CliResult {
+    let expects_address = !args.no_expose && args.service_type != crate::cli::ExposeType::ClusterIp;
+    if args.hostname.is_some() || expects_address {
+        return Ok(());
+    }
+    let found = address::discover(cluster, &global.flux_namespace, Sources::ServicesAndRoutes).await;
+    match found {
+        Some(base) if !base.url.contains(".svc.cluster.local") => Ok(()),
+        _ => Err(CliError::usage(
+            "the GitHub webhook needs an address GitHub can reach, and none is known: pass --hostname (the host \
+             GitHub reaches the webhook at) or expose it with a LoadBalancer or NodePort Service (nothing was changed)",
+        )),
+    }
 }
 
 /// What an existing Receiver of the same name keeps on a re-run.

@@ -1,0 +1,255 @@
+//! GitHub's webhook API: list, create, update and delete a repository's or
+//! an organization's hooks, and [`Client::ensure_hook`], which converges on
+//! one hook per Receiver URL.
+//!
+//! Requests are built by [`receiver::github::Request`], so what `--dry-run`
+//! shows is what would be sent. Every error is one line, with the response
+//! text escaped and the token and hook secret never in it.
+
+use std::time::Duration;
+
+use receiver::github::{self, DesiredHook, Hook, HookScope, Request};
+
+use crate::http::{self, Response};
+
+/// How long one API request may take.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Pages followed at most when listing (100 hooks a page): a loop in the
+/// server's `Link` headers must not make us loop for ever.
+const MAX_PAGES: usize = 50;
+
+/// What [`Client::ensure_hook`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ensured {
+    /// No hook delivered to the URL: one was created.
+    Created,
+    /// One did: it was updated to the desired state.
+    Updated,
+}
+
+impl Ensured {
+    /// `created` or `updated`.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Ensured::Created => "created",
+            Ensured::Updated => "updated",
+        }
+    }
+}
+
+/// A client for one scope's hooks.
+pub struct Client {
+    api_url: String,
+    token: String,
+    scope: HookScope,
+    /// Redacted from every message besides the token: the hook's secret.
+    secret: Option<String>,
+}
+
+/// `flux-receiver/<version>`: GitHub refuses requests without a User-Agent.
+pub fn user_agent() -> String {
+    format!("flux-receiver/{}", env!("CARGO_PKG_VERSION"))
+}
+
+impl Client {
+    /// A client of `scope`'s hooks at `api_url` (no trailing `/`).
+    pub fn new(api_url: &str, token: &str, scope: HookScope) -> Client {
+        Client {
+            api_url: api_url.trim_end_matches('/').to_string(),
+            token: token.to_string(),
+            scope,
+            secret: None,
+        }
+    }
+
+    /// The URL of the scope's hooks, for messages.
+    pub fn hooks_url(&self) -> String {
+        format!("{}{}", self.api_url, self.scope.hooks_path())
+    }
+
+    /// A request to `path` under the API URL.
+    fn request(&self, method: &'static str, path: &str, body: Option<serde_json::Value>) -> Request {
+        Request::new(method, &self.api_url, path, &self.token, &user_agent(), body)
+    }
+
+    /// The requests [`Client::ensure_hook`] would start with, for
+    /// `--dry-run`: the list, then the create (a PATCH of the same body
+    /// less `name` replaces the create when a hook delivers there already).
+    pub fn planned(&self, desired: &DesiredHook) -> Vec<Request> {
+        vec![
+            self.planned_list(),
+            self.request("POST", &self.scope.hooks_path(), Some(json(&desired.create()))),
+        ]
+    }
+
+    /// Sends `request`; a status outside 2xx is an error naming it, unless
+    /// it is one of `tolerated`.
+    async fn send(&self, request: &Request, tolerated: &[u16]) -> Result<Response, String> {
+        let body = match &request.body {
+            Some(body) => serde_json::to_vec(body).map_err(|e| e.to_string())?,
+            None => Vec::new(),
+        };
+        let response = http::send(request.method, &request.url, &request.headers, body, TIMEOUT)
+            .await
+            .map_err(|e| format!("cannot reach GitHub at {}: {e}", self.api_url))?;
+        if (200..300).contains(&response.status) || tolerated.contains(&response.status) {
+            Ok(response)
+        } else {
+            Err(self.refusal(request, &response))
+        }
+    }
+
+    /// A refused request as one line: what was asked, what GitHub said,
+    /// and for 401, 403 and 404 what the token lacks.
+    fn refusal(&self, request: &Request, response: &Response) -> String {
+        let text = String::from_utf8_lossy(&response.body);
+        // GitHub's errors are `{"message": …}`; prism's are problem+json.
+        let said = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|value| {
+                let message = value
+                    .get("message")
+                    .or_else(|| value.get("detail"))?
+                    .as_str()?
+                    .to_string();
+                // GitHub's 422 lists `errors`; prism's lists `validation`.
+                let errors = value
+                    .get("errors")
+                    .or_else(|| value.get("validation"))
+                    .map(|e| format!(" {e}"))
+                    .unwrap_or_default();
+                Some(format!("{message}{errors}"))
+            })
+            .unwrap_or_else(|| text.into_owned());
+        let mut secrets = vec![self.token.as_str()];
+        secrets.extend(self.secret.as_deref());
+        let said = http::excerpt_hiding(&said, &secrets);
+        let mut line = format!(
+            "GitHub answered {} to {} {}: {said}",
+            response.status, request.method, request.url
+        );
+        match response.status {
+            401 => {
+                line.push_str(" (the token is invalid or expired: check --github-token-file, GITHUB_TOKEN or GH_TOKEN)")
+            }
+            403 | 404 => {
+                let hint = github::scope_hint(
+                    response.header("x-oauth-scopes"),
+                    response.header("x-accepted-oauth-scopes"),
+                    response.header("x-accepted-github-permissions"),
+                );
+                let hint = http::excerpt_hiding(&hint, &secrets);
+                let missing = if response.status == 404 {
+                    format!("{} does not exist, or the token cannot manage its hooks", self.scope)
+                } else {
+                    format!("the token cannot manage the hooks of {}", self.scope)
+                };
+                line.push_str(&format!(" ({missing}: it {}", self.scope.needs()));
+                if !hint.is_empty() {
+                    line.push_str(&format!("; {hint}"));
+                }
+                line.push(')');
+            }
+            _ => {}
+        }
+        line
+    }
+
+    /// Every hook of the scope, following `Link: rel="next"` (only to the
+    /// same API URL: the token goes nowhere else).
+    pub async fn list(&self) -> Result<Vec<Hook>, String> {
+        let mut hooks = Vec::new();
+        let mut request = self.planned_list();
+        for _ in 0..MAX_PAGES {
+            let response = self.send(&request, &[]).await?;
+            let page: Vec<Hook> = serde_json::from_slice(&response.body).map_err(|e| {
+                format!(
+                    "GitHub's list of hooks at {} is not what it should be: {e}",
+                    request.url
+                )
+            })?;
+            hooks.extend(page);
+            let Some(next) = response.header("link").and_then(github::next_link) else {
+                return Ok(hooks);
+            };
+            let Some(path) = next.strip_prefix(&self.api_url).filter(|p| p.starts_with('/')) else {
+                return Err(format!(
+                    "GitHub's next page of hooks is at {}, outside {}: not followed",
+                    http::excerpt_hiding(&next, &[]),
+                    self.api_url
+                ));
+            };
+            request = self.request("GET", path, None);
+        }
+        Err(format!(
+            "{} lists more than {MAX_PAGES} pages of hooks",
+            self.hooks_url()
+        ))
+    }
+
+    /// The first page's request.
+    fn planned_list(&self) -> Request {
+        self.request(
+            "GET",
+            &format!("{}?per_page={}", self.scope.hooks_path(), github::PER_PAGE),
+            None,
+        )
+    }
+
+    /// Creates a hook; its id.
+    pub async fn create(&self, desired: &DesiredHook) -> Result<u64, String> {
+        let request = self.request("POST", &self.scope.hooks_path(), Some(json(&desired.create())));
+        let response = self.send(&request, &[]).await?;
+        hook_id(&response, &request)
+    }
+
+    /// Updates hook `id` to the desired state, secret included.
+    pub async fn update(&self, id: u64, desired: &DesiredHook) -> Result<u64, String> {
+        let request = self.request("PATCH", &self.scope.hook_path(id), Some(json(&desired.update())));
+        let response = self.send(&request, &[]).await?;
+        hook_id(&response, &request)
+    }
+
+    /// Deletes hook `id`; false when GitHub says it is gone already (404).
+    pub async fn delete(&self, id: u64) -> Result<bool, String> {
+        let request = self.request("DELETE", &self.scope.hook_path(id), None);
+        let response = self.send(&request, &[404]).await?;
+        Ok(response.status != 404)
+    }
+
+    /// Makes the hook that delivers to `desired.config.url` be `desired`:
+    /// updated if one is listed with exactly that URL, else created. A
+    /// re-run never adds a second hook.
+    pub async fn ensure_hook(&mut self, desired: &DesiredHook) -> Result<(Ensured, u64), String> {
+        self.secret = Some(desired.config.secret.clone());
+        let hooks = self.list().await?;
+        match github::find_hook(&hooks, &desired.config.url) {
+            Some(hook) => Ok((Ensured::Updated, self.update(hook.id, desired).await?)),
+            None => Ok((Ensured::Created, self.create(desired).await?)),
+        }
+    }
+
+    /// The id of the hook that delivers to `url`, if any.
+    pub async fn find(&self, url: &str) -> Result<Option<u64>, String> {
+        let hooks = self.list().await?;
+        Ok(github::find_hook(&hooks, url).map(|hook| hook.id))
+    }
+}
+
+/// A body as JSON; the bodies are plain structs, which always serialize.
+fn json(body: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(body).unwrap_or_default()
+}
+
+/// The `id` of the hook in a create or update answer.
+fn hook_id(response: &Response, request: &Request) -> Result<u64, String> {
+    serde_json::from_slice::<Hook>(&response.body)
+        .map(|hook| hook.id)
+        .map_err(|e| {
+            format!(
+                "GitHub's answer to {} {} is not a hook: {e}",
+                request.method, request.url
+            )
+        })
+}
