@@ -8,6 +8,7 @@ use std::process::Output;
 use assert_cmd::Command;
 use kube_emulator::{BackgroundEmulator, Options};
 
+pub mod github;
 mod outcome;
 pub use outcome::*;
 pub mod testenv;
@@ -23,6 +24,8 @@ pub fn flux_receiver() -> Command {
         .env_remove("KUBERNETES_SERVICE_HOST")
         .env_remove("KUBERNETES_SERVICE_PORT")
         .env_remove("FLUXCD_PLUGINS")
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_TOKEN")
         .env("HOME", empty_home())
         .env("NO_COLOR", "1");
     command

@@ -1,0 +1,287 @@
+//! `setup --github-repo/--github-org` and `delete --github-repo` end to
+//! end: the cluster is the emulator, GitHub a stateful fake behind prism,
+//! which checks every request and answer against GitHub's OpenAPI
+//! description (tests/common/github.rs).
+
+mod common;
+
+use std::process::Output;
+
+use kube_emulator::Options;
+use serde_json::json;
+
+use common::EmulatedCluster as Env;
+use common::github::{FakeGithub, Refusal, TOKEN};
+
+fn start() -> Env {
+    let env = Env::start(Options::default());
+    env.emulator.put_object(json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+                                   "metadata": {"name": "app", "namespace": "flux-system"}, "spec": {"url": "https://example.com/x.git"}}));
+    env
+}
+
+/// Runs flux-receiver against the emulator, with `GITHUB_TOKEN` when given.
+fn run(env: &Env, args: &[&str], token: Option<&str>) -> Output {
+    let mut command = common::flux_receiver();
+    command.env("KUBECONFIG", &env.kubeconfig).args(args).write_stdin("");
+    if let Some(token) = token {
+        command.env("GITHUB_TOKEN", token);
+    }
+    command.output().expect("flux-receiver runs")
+}
+
+fn setup_args<'a>(name: &'a str, scope: &[&'a str], api_url: &'a str) -> Vec<&'a str> {
+    let mut args = vec![
+        "setup",
+        name,
+        "--type",
+        "github",
+        "--resource",
+        "GitRepository/app",
+        "--yes",
+    ];
+    args.extend_from_slice(scope);
+    args.extend_from_slice(&["--github-api-url", api_url]);
+    args
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The Receiver's token, from its Secret.
+fn token_of(env: &Env, name: &str) -> String {
+    use base64::Engine;
+    let secret = env
+        .emulator
+        .get_object("v1", "secrets", Some("flux-system"), name)
+        .unwrap();
+    let data = secret["data"]["token"].as_str().unwrap();
+    String::from_utf8(base64::engine::general_purpose::STANDARD.decode(data).unwrap()).unwrap()
+}
+
+/// The Payload URL setup printed.
+fn payload_url(stdout: &str) -> String {
+    stdout
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("Payload URL"))
+        .map(|url| url.trim().to_string())
+        .unwrap_or_else(|| panic!("no Payload URL in {stdout}"))
+}
+
+#[test]
+fn setup_creates_the_repository_hook_and_a_rerun_updates_it_without_a_duplicate() {
+    let Some(github) = FakeGithub::start() else { return };
+    let env = start();
+    // More hooks than one page holds: the Receiver's lands on page 2, and
+    // the re-run only finds it by following Link rel="next".
+    for n in 0..120 {
+        github.add_hook("/repos/acme/app", &format!("https://ci.example.com/other/{n}"));
+    }
+    let args = setup_args("app", &["--github-repo", "acme/app"], &github.api_url);
+    let output = run(&env, &args, Some(TOKEN));
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert!(output.status.success(), "{stderr}");
+    let url = payload_url(&stdout);
+    let secret = token_of(&env, "app");
+    let hooks = github.hooks("/repos/acme/app");
+    assert_eq!(hooks.len(), 121);
+    let ours: Vec<_> = hooks.iter().filter(|h| h.config["url"] == url.as_str()).collect();
+    assert_eq!(ours.len(), 1, "{hooks:?}");
+    let hook = ours[0];
+    assert_eq!(
+        hook.config,
+        json!({"url": url, "content_type": "json", "secret": secret, "insecure_ssl": "0"})
+    );
+    assert_eq!(hook.events, ["push"]);
+    assert!(hook.active);
+    let created = format!(
+        "✔ GitHub webhook created: {}/repos/acme/app/hooks (id {})",
+        github.api_url, hook.id
+    );
+    assert!(stdout.contains(&created), "{stdout}");
+    assert!(!stdout.contains(&secret) && !stderr.contains(&secret));
+    assert!(!stdout.contains(TOKEN) && !stderr.contains(TOKEN));
+
+    // A hand-edited hook (events changed, secret cleared) is put back.
+    let output = run(&env, &args, Some(TOKEN));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let updated = format!(
+        "✔ GitHub webhook updated: {}/repos/acme/app/hooks (id {})",
+        github.api_url, hook.id
+    );
+    assert!(text(&output.stdout).contains(&updated), "{}", text(&output.stdout));
+    let hooks = github.hooks("/repos/acme/app");
+    assert_eq!(hooks.len(), 121, "no duplicate");
+    let again = hooks.iter().find(|h| h.id == hook.id).unwrap();
+    assert_eq!(again.config["secret"], json!(secret), "the PATCH carries the secret");
+    let pages = github
+        .seen()
+        .iter()
+        .filter(|s| s.method == "GET" && s.target.contains("page=2"))
+        .count();
+    assert_eq!(pages, 2, "each run followed the Link to page 2: {:?}", github.seen());
+    github.assert_no_violations();
+}
+
+#[test]
+fn setup_registers_an_organization_hook() {
+    let Some(github) = FakeGithub::start() else { return };
+    let env = start();
+    let args = setup_args(
+        "org-hook",
+        &["--github-org", "acme", "--event", "push,release"],
+        &github.api_url,
+    );
+    let output = run(&env, &args, Some(TOKEN));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let hooks = github.hooks("/orgs/acme");
+    assert_eq!(hooks.len(), 1, "{hooks:?}");
+    assert_eq!(hooks[0].events, ["push", "release"]);
+    assert_eq!(hooks[0].config["url"], json!(payload_url(&text(&output.stdout))));
+    assert_eq!(hooks[0].config["secret"], json!(token_of(&env, "org-hook")));
+    assert!(text(&output.stdout).contains(&format!("{}/orgs/acme/hooks (id", github.api_url)));
+    assert!(github.hooks("/repos/acme/app").is_empty());
+    github.assert_no_violations();
+}
+
+#[test]
+fn a_dry_run_sends_nothing_and_shows_no_secret() {
+    let Some(github) = FakeGithub::start() else { return };
+    let env = start();
+    let mut args = setup_args("dry", &["--github-repo", "acme/app"], &github.api_url);
+    args.push("--dry-run-hook");
+    let output = run(&env, &args, Some(TOKEN));
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert!(output.status.success(), "{stderr}");
+    assert!(github.seen().is_empty(), "{:?}", github.seen());
+    let secret = token_of(&env, "dry");
+    assert!(!stdout.contains(&secret) && !stderr.contains(&secret), "{stdout}");
+    assert!(!stdout.contains(TOKEN) && !stderr.contains(TOKEN), "{stdout}");
+    assert!(
+        stdout.contains(&format!("GET {}/repos/acme/app/hooks?per_page=100\n", github.api_url)),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("POST {}/repos/acme/app/hooks\n", github.api_url)),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Authorization: Bearer [redacted]"), "{stdout}");
+    assert!(stdout.contains("\"secret\": \"[redacted]\""), "{stdout}");
+    assert!(
+        stdout.contains(&format!("\"url\": \"{}\"", payload_url(&stdout))),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_missing_token_is_one_line_and_nothing_is_written() {
+    let env = start();
+    let args = setup_args("no-token", &["--github-repo", "acme/app"], "http://127.0.0.1:9");
+    let output = run(&env, &args, None);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("GITHUB_TOKEN") && stderr.contains("GH_TOKEN"),
+        "{stderr}"
+    );
+    assert!(
+        env.emulator
+            .get_object("v1", "secrets", Some("flux-system"), "no-token")
+            .is_none(),
+        "nothing was written"
+    );
+    // Bad scope values name the flag and value, before anything else.
+    let args = setup_args("no-token", &["--github-repo", "acme"], "http://127.0.0.1:9");
+    let output = run(&env, &args, Some(TOKEN));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("'acme'") && stderr.contains("--github-repo"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_403_says_which_scope_the_token_lacks_in_one_line() {
+    let Some(github) = FakeGithub::start() else { return };
+    let env = start();
+    github.refuse_next(Refusal {
+        method: "POST",
+        status: 403,
+        headers: vec![
+            ("x-oauth-scopes", "repo"),
+            ("x-accepted-oauth-scopes", "admin:repo_hook, write:repo_hook"),
+        ],
+        message: "Must have admin rights to Repository.",
+    });
+    let args = setup_args("forbidden", &["--github-repo", "acme/app"], &github.api_url);
+    let output = run(&env, &args, Some(TOKEN));
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: step 5/5 (GitHub webhook) failed: GitHub answered 403"),
+        "{stderr}"
+    );
+    assert!(last.contains("Must have admin rights to Repository."), "{stderr}");
+    assert!(last.contains("needs admin:repo_hook (classic)"), "{stderr}");
+    assert!(
+        last.contains("the token has scopes repo; this call accepts admin:repo_hook, write:repo_hook"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(TOKEN) && !stderr.contains(&token_of(&env, "forbidden")));
+    assert!(github.hooks("/repos/acme/app").is_empty());
+    github.assert_no_violations();
+}
+
+#[test]
+fn delete_removes_the_receivers_hook_and_says_so_when_there_is_none() {
+    let Some(github) = FakeGithub::start() else { return };
+    let env = start();
+    let other = github.add_hook("/repos/acme/app", "https://ci.example.com/other");
+    let output = run(
+        &env,
+        &setup_args("gone", &["--github-repo", "acme/app"], &github.api_url),
+        Some(TOKEN),
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(github.hooks("/repos/acme/app").len(), 2);
+
+    let delete = [
+        "delete",
+        "gone",
+        "--silent",
+        "--github-repo",
+        "acme/app",
+        "--github-api-url",
+        &github.api_url,
+    ];
+    let output = run(&env, &delete, Some(TOKEN));
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(stdout.contains("✔ Receiver flux-system/gone deleted"), "{stdout}");
+    assert!(stdout.contains("✔ GitHub webhook deleted:"), "{stdout}");
+    let left: Vec<u64> = github.hooks("/repos/acme/app").iter().map(|h| h.id).collect();
+    assert_eq!(left, [other], "only the Receiver's hook is removed");
+
+    // A Receiver without a hook there: said, and no error.
+    let output = run(&env, &setup_args("plain", &[], &github.api_url), None);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let delete = [
+        "delete",
+        "plain",
+        "--silent",
+        "--github-repo",
+        "acme/app",
+        "--github-api-url",
+        &github.api_url,
+    ];
+    let output = run(&env, &delete, Some(TOKEN));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("no GitHub webhook of repository acme/app delivers to"));
+    assert_eq!(github.hooks("/repos/acme/app").len(), 1);
+    github.assert_no_violations();
+}
