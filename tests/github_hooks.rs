@@ -285,3 +285,45 @@ fn delete_removes_the_receivers_hook_and_says_so_when_there_is_none() {
     assert_eq!(github.hooks("/repos/acme/app").len(), 1);
     github.assert_no_violations();
 }
+
+#[test]
+fn prism_refuses_a_request_githubs_description_forbids_and_the_check_sees_it() {
+    // What keeps the other tests honest: a body the description forbids
+    // (an unknown property) never reaches the fake, and the log check fails.
+    let Some(github) = FakeGithub::start() else { return };
+    let auth = format!("Bearer {TOKEN}");
+    let headers = [
+        ("Authorization", auth.as_str()),
+        ("Accept", "application/vnd.github+json"),
+        ("X-GitHub-Api-Version", "2022-11-28"),
+        ("User-Agent", "flux-receiver/test"),
+    ];
+    let body = br#"{"name": "web", "config": {"url": "https://flux.example.com/hook/x"}, "type": "Repository"}"#;
+    let status = common::post(&format!("{}/repos/acme/app/hooks", github.api_url), &headers, body);
+    assert_eq!(status, 422);
+    assert!(github.seen().is_empty(), "{:?}", github.seen());
+    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| github.assert_no_violations()));
+    assert!(
+        checked.is_err(),
+        "the violation is found in prism's log:\n{}",
+        github.prism_log()
+    );
+}
+
+#[test]
+fn a_hook_without_an_address_github_can_reach_is_refused_before_anything_is_written() {
+    let env = start();
+    let mut args = setup_args("unreachable", &["--github-repo", "acme/app"], "http://127.0.0.1:9");
+    args.push("--no-expose");
+    let output = run(&env, &args, Some(TOKEN));
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--hostname"), "{stderr}");
+    assert!(
+        env.emulator
+            .get_object("v1", "secrets", Some("flux-system"), "unreachable")
+            .is_none(),
+        "nothing was written"
+    );
+}

@@ -185,8 +185,10 @@ impl FakeGithub {
         let bad: Vec<&str> = log
             .lines()
             .filter(|line| {
+                // Prism marks each refused request or answer `✖  error`
+                // and names violations (UNPROCESSABLE_ENTITY, VIOLATIONS).
                 let line = line.to_ascii_lowercase();
-                line.contains("violation") || line.contains("unprocessable") || line.contains("sl-violations")
+                line.contains('✖') || line.contains("violation") || line.contains("unprocessable")
             })
             .collect();
         assert!(bad.is_empty(), "prism reported violations:\n{}", bad.join("\n"));
