@@ -202,6 +202,31 @@ fn a_missing_token_is_one_line_and_nothing_is_written() {
         stderr.contains("'acme'") && stderr.contains("--github-repo"),
         "{stderr}"
     );
+    // Flags that cannot go together: one line each, exit 2, nothing written.
+    let refused: [(&[&str], &str); 4] = [
+        (&["--github-repo", "acme/app", "--github-org", "acme"], "--github-org"),
+        (&["--github-repo", "acme/app", "--export"], "drop --export"),
+        (&["--dry-run-hook"], "needs --github-repo"),
+        (&["--github-org", "acme", "--type", "gitlab"], "needs --type github"),
+    ];
+    for (extra, reason) in refused {
+        let mut args = vec!["setup", "no-token", "--resource", "GitRepository/app", "--yes"];
+        if !extra.contains(&"--type") {
+            args.extend_from_slice(&["--type", "github"]);
+        }
+        args.extend_from_slice(extra);
+        let output = run(&env, &args, Some(TOKEN));
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(reason), "{args:?}: {stderr}");
+    }
+    assert!(
+        env.emulator
+            .get_object("v1", "secrets", Some("flux-system"), "no-token")
+            .is_none(),
+        "nothing was written"
+    );
 }
 
 #[test]

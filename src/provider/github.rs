@@ -253,3 +253,60 @@ fn hook_id(response: &Response, request: &Request) -> Result<u64, String> {
             )
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, headers: &[(&'static str, &str)], body: &str) -> Response {
+        let mut map = hyper::HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(*name, value.parse().unwrap());
+        }
+        Response {
+            status,
+            headers: map,
+            body: body.as_bytes().to_vec().into(),
+        }
+    }
+
+    #[test]
+    fn a_refusal_is_one_escaped_line_without_the_token_or_the_secret() {
+        let mut client = Client::new(
+            "https://api.github.com/",
+            "ghp_s3cretToken",
+            HookScope::parse_repo("o/r").unwrap(),
+        );
+        client.secret = Some("hook-s3cret".into());
+        let request = client.request("POST", "/repos/o/r/hooks", None);
+        let hostile = r#"{"message": "you sent ghp_s3cretToken and hook-s3cret\n\u001b[2Jgone"}"#;
+        let line = client.refusal(&request, &response(422, &[], hostile));
+        assert_eq!(
+            line,
+            "GitHub answered 422 to POST https://api.github.com/repos/o/r/hooks: you sent [redacted] and \
+             [redacted]\\n\\u{1b}[2Jgone"
+        );
+        let line = client.refusal(&request, &response(401, &[], r#"{"message": "Bad credentials"}"#));
+        assert!(
+            line.ends_with(
+                "Bad credentials (the token is invalid or expired: check --github-token-file, GITHUB_TOKEN or GH_TOKEN)"
+            ),
+            "{line}"
+        );
+        let scopes = [("x-accepted-github-permissions", "repository_hooks=write")];
+        let line = client.refusal(&request, &response(404, &scopes, r#"{"message": "Not Found"}"#));
+        assert!(
+            line.ends_with(
+                "Not Found (repository o/r does not exist, or the token cannot manage its hooks: it needs admin:repo_hook \
+                 (classic) or the repository permission Webhooks: read and write (fine-grained); this call needs the \
+                 permission repository_hooks=write)"
+            ),
+            "{line}"
+        );
+        // Prism's own refusals say what the description forbids.
+        let problem =
+            r#"{"title": "Invalid request", "detail": "not valid", "validation": [{"message": "found 'x'"}]}"#;
+        let line = client.refusal(&request, &response(422, &[], problem));
+        assert!(line.ends_with(r#": not valid [{"message":"found 'x'"}]"#), "{line}");
+    }
+}
