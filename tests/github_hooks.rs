@@ -135,6 +135,9 @@ fn setup_registers_an_organization_hook() {
     );
     let output = run(&env, &args, Some(TOKEN));
     assert!(output.status.success(), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("do not include ping"), "{stderr}");
+    assert!(!stderr.contains("plain http"), "the fake is on loopback: {stderr}");
     let hooks = github.hooks("/orgs/acme");
     assert_eq!(hooks.len(), 1, "{hooks:?}");
     assert_eq!(hooks[0].events, ["push", "release"]);

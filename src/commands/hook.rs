@@ -8,8 +8,8 @@ use receiver::github::{DesiredHook, HookConfig, HookScope, hook_events};
 
 use crate::cli::GithubArgs;
 use crate::error::{CliError, CliResult};
-use crate::output;
 use crate::provider::github::Client;
+use crate::{output, progress};
 
 /// The environment variables a GitHub token is read from, in order.
 pub const TOKEN_VARIABLES: [&str; 2] = ["GITHUB_TOKEN", "GH_TOKEN"];
@@ -43,6 +43,12 @@ impl HookPlan {
             Err(_) if dry_run && args.github_token_file.is_none() => None,
             Err(err) => return Err(err),
         };
+        if plain_http_elsewhere(&args.github_api_url) {
+            progress::warn(&format!(
+                "--github-api-url {} is plain http: the token and the hook's secret cross the network unencrypted",
+                args.github_api_url
+            ));
+        }
         Ok(Some(HookPlan {
             scope,
             api_url: args.github_api_url.clone(),
@@ -67,6 +73,12 @@ impl HookPlan {
             events: hook_events(events),
             config: HookConfig::new(url, secret),
         };
+        if !events.is_empty() && !events.iter().any(|e| e.eq_ignore_ascii_case("ping")) {
+            progress::warn(
+                "the Receiver's events do not include ping: GitHub's ping on creating the webhook is answered 400 \
+                 (add --event ping to accept it)",
+            );
+        }
         let mut client = self.client();
         if self.dry_run {
             let mut text = format!(
@@ -113,6 +125,21 @@ impl HookPlan {
     }
 }
 
+/// Whether `url` is http to a host other than this machine's loopback
+/// (where the tests' fake runs).
+fn plain_http_elsewhere(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split('/').next().unwrap_or_default();
+    // Less a `:port`; `[::1]` keeps its colons.
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => host,
+        _ => authority,
+    };
+    !(host == "localhost" || host == "[::1]" || host.starts_with("127."))
+}
+
 /// The GitHub token: from `--github-token-file`, else the first of
 /// [`TOKEN_VARIABLES`] that is set and not empty (`env` reads one).
 fn token(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> CliResult<String> {
@@ -145,6 +172,17 @@ fn token(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> CliResult
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_http_is_warned_about_unless_it_stays_on_this_machine() {
+        assert!(plain_http_elsewhere("http://ghe.example.com/api/v3"));
+        assert!(plain_http_elsewhere("http://10.0.0.1:8080"));
+        assert!(!plain_http_elsewhere("http://127.0.0.1:4010"));
+        assert!(!plain_http_elsewhere("http://localhost"));
+        assert!(!plain_http_elsewhere("http://[::1]:80"));
+        assert!(!plain_http_elsewhere("http://[::1]/api"));
+        assert!(!plain_http_elsewhere("https://api.github.com"));
+    }
 
     #[test]
     fn the_token_comes_from_the_file_then_github_token_then_gh_token() {
