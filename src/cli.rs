@@ -209,6 +209,7 @@ pub struct DeleteArgs {
 /// Where the Receiver's webhook is registered at GitHub, for `setup` (which
 /// creates or updates it) and `delete` (which removes it).
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "GitHub webhook")]
 pub struct GithubArgs {
     /// GitHub repository whose webhook for the Receiver setup creates or updates and delete removes (token: --github-token-file, GITHUB_TOKEN or GH_TOKEN)
     #[arg(long, value_name = "OWNER/REPO", value_parser = parse_github_repo, conflicts_with = "github_org")]
@@ -362,7 +363,7 @@ pub struct SetupArgs {
     pub github: GithubArgs,
 
     /// Print the GitHub requests instead of sending them (token and secret hidden); the cluster is still set up
-    #[arg(long, alias = "dry-run", conflicts_with = "export")]
+    #[arg(long, alias = "dry-run", conflicts_with = "export", help_heading = "GitHub webhook")]
     pub dry_run_hook: bool,
 }
 
