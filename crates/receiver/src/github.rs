@@ -331,7 +331,8 @@ pub fn scope_hint(granted: Option<&str>, accepted: Option<&str>, permissions: Op
 }
 
 /// One API request, built once and either sent or shown (`--dry-run`).
-#[derive(Debug, Clone, PartialEq)]
+/// Its `Debug` is [`Request::redacted`]: a stray `{:?}` shows no token.
+#[derive(Clone, PartialEq)]
 pub struct Request {
     /// `GET`, `POST`, `PATCH` or `DELETE`.
     pub method: &'static str,
@@ -400,6 +401,12 @@ impl Request {
             text.push('\n');
         }
         text
+    }
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
     }
 }
 
@@ -575,5 +582,6 @@ mod tests {
             shown.contains("\"url\": \"https://flux.example.com/hook/abc\""),
             "{shown}"
         );
+        assert_eq!(format!("{request:?}"), shown);
     }
 }
