@@ -168,6 +168,11 @@ pub struct ListArgs {
     /// Query every context in the kubeconfig (each cluster gets at most 20s, or --timeout if shorter)
     #[arg(long)]
     pub all_contexts: bool,
+
+    /// With --github-repo/--github-org: a HOOK column saying whether a GitHub webhook delivers to each
+    /// Receiver's current URL.
+    #[command(flatten)]
+    pub github: GithubArgs,
 }
 
 /// `get [NAME]`.
@@ -206,16 +211,17 @@ pub struct DeleteArgs {
     pub github: GithubArgs,
 }
 
-/// Where the Receiver's webhook is registered at GitHub, for `setup` (which
-/// creates or updates it) and `delete` (which removes it).
+/// Where the Receiver's webhook is registered at GitHub: `setup` creates or
+/// updates it, `rotate` repoints it, `delete` removes it, `doctor`, `list`
+/// and `get` read it.
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "GitHub webhook")]
 pub struct GithubArgs {
-    /// GitHub repository whose webhook for the Receiver setup creates or updates and delete removes (token: --github-token-file, GITHUB_TOKEN or GH_TOKEN)
+    /// GitHub repository holding the Receiver's webhook: setup registers it, rotate repoints it, delete removes it, doctor, list and get read it (token: --github-token-file, GITHUB_TOKEN or GH_TOKEN)
     #[arg(long, value_name = "OWNER/REPO", value_parser = parse_github_repo, conflicts_with = "github_org")]
     pub github_repo: Option<receiver::github::HookScope>,
 
-    /// GitHub organization whose webhook (for all its repositories) setup creates or updates and delete removes
+    /// GitHub organization holding the Receiver's webhook (for all its repositories), instead of --github-repo
     #[arg(long, value_name = "ORG", value_parser = parse_github_org)]
     pub github_org: Option<receiver::github::HookScope>,
 
@@ -401,6 +407,11 @@ pub struct RotateArgs {
     /// Print the new token
     #[arg(long)]
     pub show_token: bool,
+
+    /// The GitHub hook to repoint (URL and secret in one request) once the
+    /// controller serves the new path, then redeliver what failed meanwhile.
+    #[command(flatten)]
+    pub github: GithubArgs,
 }
 
 /// `doctor [NAME]`.
@@ -427,6 +438,10 @@ pub struct DoctorArgs {
         requires = "send"
     )]
     pub oidc_token: Option<String>,
+
+    /// The GitHub hook whose recent deliveries to read and explain.
+    #[command(flatten)]
+    pub github: GithubArgs,
 }
 
 /// `export NAME | --all`.

@@ -90,6 +90,19 @@ pub struct ReceiverRow {
     pub url: Option<String>,
     /// A problem with the hook, if any.
     pub problem: Option<Problem>,
+    /// With `--github-repo`/`--github-org`: the GitHub webhook delivering
+    /// to `url`, for a github Receiver whose URL is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub github_hook: Option<GithubHook>,
+}
+
+/// Whether a GitHub webhook delivers to a Receiver's current URL.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GithubHook {
+    /// `repository o/r` or `organization o`.
+    pub scope: String,
+    /// The hook's id; `None` when no hook of the scope delivers there.
+    pub id: Option<u64>,
 }
 
 /// The facts about a Secret that matter for rows; the token itself is kept
@@ -241,6 +254,7 @@ fn base_row(receiver: &Receiver) -> ReceiverRow {
         webhook_path: status.and_then(|s| s.webhook_path.clone()).filter(|p| !p.is_empty()),
         url: None,
         problem: None,
+        github_hook: None,
     }
 }
 

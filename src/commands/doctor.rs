@@ -16,6 +16,7 @@ use crate::cluster::address::{self, Sources, WebhookBase};
 use crate::cluster::error::Action;
 use crate::cluster::{Cluster, access, flux_objects};
 use crate::commands::block_on;
+use crate::commands::hook::{HookPlan, Level};
 use crate::error::{CliError, CliResult};
 use crate::plugin::display_name;
 use crate::{http, output};
@@ -52,6 +53,8 @@ impl Report {
 
 /// Runs `doctor`.
 pub fn run(global: &GlobalArgs, args: &DoctorArgs) -> CliResult {
+    // A GitHub flag without a token is a usage error before anything runs.
+    let hook = HookPlan::from_args(&args.github, false)?;
     block_on(async {
         let cluster = Cluster::connect(global).await?;
         let mut report = Report {
@@ -62,7 +65,7 @@ pub fn run(global: &GlobalArgs, args: &DoctorArgs) -> CliResult {
         let checked: CliResult = async {
             if check_flux(&cluster, global, &mut report).await? {
                 let base = check_exposure(&cluster, global, args, &mut report).await;
-                check_receivers(&cluster, global, args, base.as_ref(), &mut report).await?;
+                check_receivers(&cluster, global, args, base.as_ref(), hook.as_ref(), &mut report).await?;
             }
             Ok(())
         }
@@ -244,6 +247,7 @@ async fn check_receivers(
     global: &GlobalArgs,
     args: &DoctorArgs,
     base: Option<&WebhookBase>,
+    hook: Option<&HookPlan>,
     report: &mut Report,
 ) -> CliResult {
     let namespace = global.namespace.as_str();
@@ -276,6 +280,9 @@ async fn check_receivers(
     }
     for receiver in &receivers {
         check_receiver(cluster, namespace, receiver, args, base, report).await?;
+        if let Some(hook) = hook {
+            check_github_hook(cluster, namespace, receiver, base, hook, report).await?;
+        }
     }
     Ok(())
 }
@@ -470,6 +477,64 @@ async fn check_receiver(
             }
             _ => report.add(Verdict::Warn, "  no test event sent: no URL or token known", None),
         }
+    }
+    Ok(())
+}
+
+/// The Receiver's GitHub webhook, read at GitHub: that one delivers to its
+/// current URL, and what its recent deliveries were answered.
+async fn check_github_hook(
+    cluster: &Cluster,
+    namespace: &str,
+    receiver: &Receiver,
+    base: Option<&WebhookBase>,
+    hook: &HookPlan,
+    report: &mut Report,
+) -> CliResult {
+    if receiver.spec.provider() != Some(ProviderType::Github) {
+        report.add(
+            Verdict::Warn,
+            format!("  GitHub webhook not checked: type {}, not github", receiver.spec.type_),
+            None,
+        );
+        return Ok(());
+    }
+    let name = receiver.name_any();
+    let served = receiver
+        .status
+        .as_ref()
+        .and_then(|s| s.webhook_path.clone())
+        .filter(|p| !p.is_empty());
+    // The Secret's recorded address first, as `url` prints it.
+    let secret_base = match &receiver.spec.secret_ref {
+        Some(secret_ref) => {
+            let secrets: Api<Secret> = Api::namespaced(cluster.client.clone(), namespace);
+            let action = Action::object("get", "secrets", namespace, &secret_ref.name);
+            cluster
+                .call(&action, || secrets.get_opt(&secret_ref.name))
+                .await?
+                .as_ref()
+                .and_then(address::from_secret)
+        }
+        None => None,
+    };
+    match (secret_base.as_ref().or(base), served) {
+        (Some(base), Some(path)) => {
+            let url = webhook_url(&base.url, &path);
+            for finding in hook.inspect(&url, &name, namespace, &receiver.spec.events).await {
+                let verdict = match finding.level {
+                    Level::Pass => Verdict::Pass,
+                    Level::Warn => Verdict::Warn,
+                    Level::Fail => Verdict::Fail,
+                };
+                report.add(verdict, format!("  {}", finding.what), finding.fix);
+            }
+        }
+        _ => report.add(
+            Verdict::Warn,
+            "  GitHub webhook not checked: the Receiver's URL is not known (it serves no path, or pass --hostname)",
+            None,
+        ),
     }
     Ok(())
 }

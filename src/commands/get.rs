@@ -10,6 +10,7 @@ use crate::cli::{GetArgs, GlobalArgs, OutputFormat};
 use crate::cluster::address;
 use crate::cluster::error::Action;
 use crate::cluster::{Cluster, flux_objects};
+use crate::commands::hook::HookPlan;
 use crate::commands::{block_on, list};
 use crate::error::{CliError, CliResult};
 use crate::output;
@@ -43,6 +44,7 @@ pub fn run(global: &GlobalArgs, args: &GetArgs) -> CliResult {
 }
 
 async fn detail(global: &GlobalArgs, args: &GetArgs, name: &str) -> CliResult {
+    let hook = HookPlan::from_args(&args.list.github, false)?;
     let cluster = Cluster::connect(global).await?;
     let namespace = global.namespace.as_str();
     let api: Api<Receiver> = Api::namespaced(cluster.client.clone(), namespace);
@@ -124,10 +126,17 @@ async fn detail(global: &GlobalArgs, args: &GetArgs, name: &str) -> CliResult {
             None => address::discover(&cluster, &global.flux_namespace, address::Sources::ServicesAndRoutes).await,
         };
         match base {
-            Some(base) => lines.push((
-                "Webhook URL",
-                format!("{} (address from {})", webhook_url(&base.url, path), base.source),
-            )),
+            Some(base) => {
+                let url = webhook_url(&base.url, path);
+                lines.push(("Webhook URL", format!("{url} (address from {})", base.source)));
+                if let Some(hook) = &hook {
+                    let line = match hook.ids_for(&[url.as_str()]).await?.first().copied().flatten() {
+                        Some(id) => format!("✔ hook {id} of {} delivers to this URL", hook.scope_label()),
+                        None => format!("✗ no hook of {} delivers to this URL", hook.scope_label()),
+                    };
+                    lines.push(("GitHub webhook", line));
+                }
+            }
             None => lines.push((
                 "Webhook URL",
                 format!(

@@ -6,9 +6,10 @@
 use futures::future::join_all;
 
 use crate::cli::{GlobalArgs, ListArgs, OutputFormat};
-use crate::cluster::inventory::{self, Inventory, Problem, Query, ReceiverRow};
+use crate::cluster::inventory::{self, GithubHook, Inventory, Problem, Query, ReceiverRow};
 use crate::cluster::{self, Cluster};
 use crate::commands::block_on_reading;
+use crate::commands::hook::HookPlan;
 use crate::error::{CliError, CliResult};
 use crate::output;
 use crate::progress;
@@ -26,6 +27,7 @@ pub fn run(global: &GlobalArgs, args: &ListArgs) -> CliResult {
 /// Runs `list`, or `get NAME -o FORMAT` when `name` is given: the same rows,
 /// only that Receiver's, and an error if no cluster has it.
 pub fn run_for(global: &GlobalArgs, args: &ListArgs, name: Option<&str>) -> CliResult {
+    let hook = HookPlan::from_args(&args.github, false)?;
     let contexts: Vec<Option<String>> = if args.all_contexts {
         cluster::context_names(global)?.into_iter().map(Some).collect()
     } else if global.context.is_empty() {
@@ -97,6 +99,9 @@ pub fn run_for(global: &GlobalArgs, args: &ListArgs, name: Option<&str>) -> CliR
             global.namespace
         )));
     }
+    if let Some(hook) = &hook {
+        block_on_reading(mark_github_hooks(hook, &mut rows))?;
+    }
     output::print(&render(&rows, args.output, args.all_namespaces, multi))?;
     if rows.is_empty()
         && matches!(
@@ -118,6 +123,23 @@ pub fn run_for(global: &GlobalArgs, args: &ListArgs, name: Option<&str>) -> CliR
              pass --hostname, or annotate the token Secret with notification.toolkit.fluxcd.io/webhook",
             crate::plugin::display_name()
         ));
+    }
+    Ok(())
+}
+
+/// Fills in each github row's [`GithubHook`]: whether a hook of the scope
+/// delivers to its current URL.
+async fn mark_github_hooks(hook: &HookPlan, rows: &mut [ReceiverRow]) -> CliResult {
+    let checked: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].type_ == "github" && rows[i].url.is_some())
+        .collect();
+    let urls: Vec<&str> = checked.iter().filter_map(|&i| rows[i].url.as_deref()).collect();
+    let ids = hook.ids_for(&urls).await?;
+    for (i, id) in checked.into_iter().zip(ids) {
+        rows[i].github_hook = Some(GithubHook {
+            scope: hook.scope_label(),
+            id,
+        });
     }
     Ok(())
 }
@@ -159,12 +181,15 @@ pub fn render(rows: &[ReceiverRow], format: OutputFormat, all_namespaces: bool, 
             receiver::yaml::to_string(&value)
         }
         OutputFormat::Table | OutputFormat::Status | OutputFormat::Wide => {
-            let columns = columns(
+            let mut columns = columns(
                 format,
                 all_namespaces,
                 multi_context,
                 rows.iter().any(|r| r.problem.is_some()),
             );
+            if rows.iter().any(|r| r.github_hook.is_some()) {
+                columns.push(Column::whole("GITHUB HOOK"));
+            }
             let cells: Vec<Vec<String>> = rows
                 .iter()
                 .map(|row| columns.iter().map(|c| cell(row, c.header)).collect())
@@ -231,6 +256,13 @@ fn cell(row: &ReceiverRow, header: &str) -> String {
             .clone()
             .or_else(|| row.webhook_path.clone())
             .unwrap_or_else(dash),
+        // The hook's id, `none` when no hook delivers to the current URL,
+        // `-` where nothing was checked (not github, or no URL known).
+        "GITHUB HOOK" => match &row.github_hook {
+            Some(GithubHook { id: Some(id), .. }) => id.to_string(),
+            Some(GithubHook { id: None, .. }) => "none".to_string(),
+            None => dash(),
+        },
         "ISSUE" => match &row.problem {
             Some(Problem::SecretMissing { .. }) => "secret missing".into(),
             Some(Problem::TokenMissing { .. }) => "no token".into(),

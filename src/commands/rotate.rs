@@ -18,6 +18,7 @@ use crate::cli::{GlobalArgs, RotateArgs};
 use crate::cluster::address::{self, Sources};
 use crate::cluster::error::Action;
 use crate::cluster::{Cluster, access};
+use crate::commands::hook::HookPlan;
 use crate::commands::lifecycle::{PickUp, pick_up_token};
 use crate::commands::{block_on, namespaces};
 use crate::error::{CliError, CliResult};
@@ -33,6 +34,8 @@ pub fn run(global: &GlobalArgs, args: &RotateArgs) -> CliResult {
 }
 
 async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>) -> CliResult {
+    // A missing GitHub token is a usage error before anything is read.
+    let hook = HookPlan::from_args(&args.github, args.dry_run)?;
     let cluster = Cluster::connect(global).await?;
     access::preflight(&cluster, "rotate", &namespaces(global), |_| false).await?;
     let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
@@ -54,6 +57,12 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
                 receiver.spec.type_
             ))
         })?;
+    if hook.is_some() && receiver.spec.type_ != "github" {
+        return Err(CliError::usage(format!(
+            "--github-repo/--github-org repoint a GitHub webhook, but Receiver {namespace}/{name} is of type {}",
+            receiver.spec.type_
+        )));
+    }
     let secrets: Api<Secret> = Api::namespaced(cluster.client.clone(), namespace);
     let secret = cluster
         .call(&Action::object("get", "secrets", namespace, &secret_name), || {
@@ -120,7 +129,29 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
                 .join(", ")
         ));
     }
+    // The GitHub hook is found by the URL it delivers to now: after the
+    // rotation that URL is gone.
+    let old_url = match (&hook, &base) {
+        (None, _) => None,
+        (Some(_), _) if old_path.is_empty() => {
+            return Err(CliError::failure(format!(
+                "Receiver {namespace}/{name} serves no path yet, so no GitHub webhook can be matched to it \
+                 (nothing was changed)"
+            )));
+        }
+        (Some(_), Some(base)) => Some(webhook_url(&base.url, &old_path)),
+        (Some(_), None) => {
+            return Err(CliError::usage(
+                "--github-repo/--github-org find the webhook by the Receiver's URL, and its host is not known: pass \
+                 --hostname (nothing was changed)",
+            ));
+        }
+    };
     if args.dry_run {
+        if let (Some(hook), Some(old_url)) = (&hook, &old_url) {
+            plan.push('\n');
+            plan.push_str(&hook.planned_repoint(old_url, &show(&new_path), &new_token, &receiver.spec.events));
+        }
         // A generated token is thrown away with the dry run, so its URL is
         // only an example of the shape; a supplied token's URL is the real one.
         let note = if generated {
@@ -131,6 +162,10 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
         };
         return output::print(&format!("{plan}({note})\n"));
     }
+    let located = match (&hook, &old_url) {
+        (Some(hook), Some(old_url)) => Some(hook.locate(old_url).await?),
+        _ => None,
+    };
     if args.yes {
         // Confirmed in advance, but every URL that moves is still named first.
         eprint!("{plan}");
@@ -192,6 +227,7 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
         "the token is already rotated, so do not rotate again: `{bin} reconcile {name} -n {namespace}` makes the \
          Receiver serve it, `{bin} url {name} -n {namespace}` prints its URL"
     ));
+    let events = receiver.spec.events.clone();
     let finished: CliResult = async {
         // Ask for a reconciliation of every Receiver using the Secret instead of
         // waiting for their next interval, and wait until each serves its new path.
@@ -244,6 +280,15 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
             }
         }
         output::print(&text)?;
+        if let (Some(hook), Some(located)) = (&hook, &located) {
+            let line = hook.repoint(located, &show(&new_path), &new_token, &events).await?;
+            output::println(&line)?;
+            crate::interrupt::resume_with(format!(
+                "the token is rotated and the GitHub webhook repointed, so do not rotate again: `{bin} doctor {name} \
+                 -n {namespace} --github-repo …` shows the deliveries that failed meanwhile"
+            ));
+            return output::print(&hook.redeliver_failed(located).await?);
+        }
         let read_it = if args.show_token {
             String::new()
         } else {

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use receiver::github::{self, DesiredHook, Hook, HookScope, Request};
+use receiver::github::{self, Delivery, DesiredHook, Hook, HookScope, Request};
 
 use crate::http::{self, Response};
 
@@ -81,6 +81,13 @@ impl Client {
             self.planned_list(),
             self.request("POST", &self.scope.hooks_path(), Some(json(&desired.create()))),
         ]
+    }
+
+    /// The PATCH [`Client::repoint`] sends, with `<id>` for the hook's id,
+    /// for `--dry-run`.
+    pub fn planned_update(&self, desired: &DesiredHook) -> Request {
+        let path = format!("{}/<id>", self.scope.hooks_path());
+        self.request("PATCH", &path, Some(json(&desired.update())))
     }
 
     /// Sends `request`; a status outside 2xx is an error naming it, unless
@@ -159,33 +166,102 @@ impl Client {
     /// Every hook of the scope, following `Link: rel="next"` (only to the
     /// same API URL: the token goes nowhere else).
     pub async fn list(&self) -> Result<Vec<Hook>, String> {
-        let mut hooks = Vec::new();
-        let mut request = self.planned_list();
+        self.pages(self.planned_list(), "hooks", |_: &[Hook]| false).await
+    }
+
+    /// The items of `first` and of the pages its `Link: rel="next"`
+    /// headers lead to, until a page after which `enough` says to stop.
+    async fn pages<T: serde::de::DeserializeOwned>(
+        &self,
+        first: Request,
+        what: &str,
+        enough: impl Fn(&[T]) -> bool,
+    ) -> Result<Vec<T>, String> {
+        let mut items = Vec::new();
+        let mut request = first;
         for _ in 0..MAX_PAGES {
             let response = self.send(&request, &[]).await?;
-            let page: Vec<Hook> = serde_json::from_slice(&response.body).map_err(|e| {
+            let page: Vec<T> = serde_json::from_slice(&response.body).map_err(|e| {
                 format!(
-                    "GitHub's list of hooks at {} is not what it should be: {e}",
+                    "GitHub's list of {what} at {} is not what it should be: {e}",
                     request.url
                 )
             })?;
-            hooks.extend(page);
+            let stop = enough(&page);
+            items.extend(page);
             let Some(next) = response.header("link").and_then(github::next_link) else {
-                return Ok(hooks);
+                return Ok(items);
             };
+            if stop {
+                return Ok(items);
+            }
             let Some(path) = next.strip_prefix(&self.api_url).filter(|p| p.starts_with('/')) else {
                 return Err(format!(
-                    "GitHub's next page of hooks is at {}, outside {}: not followed",
+                    "GitHub's next page of {what} is at {}, outside {}: not followed",
                     http::excerpt_hiding(&next, &[]),
                     self.api_url
                 ));
             };
             request = self.request("GET", path, None);
         }
-        Err(format!(
-            "{} lists more than {MAX_PAGES} pages of hooks",
-            self.hooks_url()
-        ))
+        Err(format!("{} lists more than {MAX_PAGES} pages of {what}", request.url))
+    }
+
+    /// The deliveries of hook `id` sent at or after `since`, newest first
+    /// (GitHub lists them so: paging stops at the first page that reaches
+    /// back past `since`).
+    pub async fn deliveries_since(&self, id: u64, since: jiff::Timestamp) -> Result<Vec<Delivery>, String> {
+        let first = self.request(
+            "GET",
+            &format!("{}?per_page={}", self.scope.deliveries_path(id), github::PER_PAGE),
+            None,
+        );
+        let reaches_back = |page: &[Delivery]| page.iter().any(|d| d.at().is_some_and(|at| at < since));
+        let mut deliveries = self.pages(first, "deliveries", reaches_back).await?;
+        deliveries.retain(|d| d.at().is_some_and(|at| at >= since));
+        Ok(deliveries)
+    }
+
+    /// The `count` most recent deliveries of hook `id`, newest first.
+    pub async fn recent_deliveries(&self, id: u64, count: u32) -> Result<Vec<Delivery>, String> {
+        let request = self.request(
+            "GET",
+            &format!(
+                "{}?per_page={}",
+                self.scope.deliveries_path(id),
+                count.min(github::PER_PAGE)
+            ),
+            None,
+        );
+        let response = self.send(&request, &[]).await?;
+        serde_json::from_slice(&response.body).map_err(|e| {
+            format!(
+                "GitHub's list of deliveries at {} is not what it should be: {e}",
+                request.url
+            )
+        })
+    }
+
+    /// Asks GitHub to send delivery `delivery` of hook `id` again (to the
+    /// hook's current URL, signed with its current secret); GitHub queues
+    /// it and answers 202.
+    pub async fn redeliver(&self, id: u64, delivery: u64) -> Result<(), String> {
+        let request = self.request("POST", &self.scope.attempts_path(id, delivery), None);
+        self.send(&request, &[]).await.map(|_| ())
+    }
+
+    /// GitHub's clock now, from the `Date` of a cheap answer (the first
+    /// page of hooks), so that "since the rotation started" is measured on
+    /// the clock that stamps the deliveries; this machine's clock, less a
+    /// minute, when GitHub sends no readable `Date`.
+    pub async fn clock(&self) -> Result<jiff::Timestamp, String> {
+        let request = self.request("GET", &format!("{}?per_page=1", self.scope.hooks_path()), None);
+        let response = self.send(&request, &[]).await?;
+        Ok(response
+            .header("date")
+            .and_then(|date| jiff::fmt::rfc2822::parse(date).ok())
+            .map(|zoned| zoned.timestamp())
+            .unwrap_or_else(|| jiff::Timestamp::now() - jiff::SignedDuration::from_secs(60)))
     }
 
     /// The first page's request.
@@ -232,8 +308,20 @@ impl Client {
 
     /// The id of the hook that delivers to `url`, if any.
     pub async fn find(&self, url: &str) -> Result<Option<u64>, String> {
+        Ok(self.find_hook(url).await?.map(|hook| hook.id))
+    }
+
+    /// The hook that delivers to `url`, if any.
+    pub async fn find_hook(&self, url: &str) -> Result<Option<Hook>, String> {
         let hooks = self.list().await?;
-        Ok(github::find_hook(&hooks, url).map(|hook| hook.id))
+        Ok(github::find_hook(&hooks, url).cloned())
+    }
+
+    /// Points hook `id` at `desired` in one PATCH (URL and secret
+    /// together, so no delivery goes out with one new and the other old).
+    pub async fn repoint(&mut self, id: u64, desired: &DesiredHook) -> Result<(), String> {
+        self.secret = Some(desired.config.secret.clone());
+        self.update(id, desired).await.map(|_| ())
     }
 }
 

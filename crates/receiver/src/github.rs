@@ -80,6 +80,16 @@ impl HookScope {
         format!("{}/{id}", self.hooks_path())
     }
 
+    /// The path of hook `id`'s deliveries.
+    pub fn deliveries_path(&self, id: u64) -> String {
+        format!("{}/deliveries", self.hook_path(id))
+    }
+
+    /// The path that redelivers delivery `delivery` of hook `id`.
+    pub fn attempts_path(&self, id: u64, delivery: u64) -> String {
+        format!("{}/{delivery}/attempts", self.deliveries_path(id))
+    }
+
     /// The permission a token needs here, for error messages.
     pub fn needs(&self) -> &'static str {
         match self {
@@ -89,6 +99,17 @@ impl HookScope {
             HookScope::Org { .. } => {
                 "needs admin:org_hook (classic) or the organization permission Webhooks: read and write (fine-grained)"
             }
+        }
+    }
+}
+
+impl HookScope {
+    /// The flag and value that name this scope on the command line
+    /// (`--github-repo o/r`), for the fixes `doctor` suggests.
+    pub fn flag(&self) -> String {
+        match self {
+            HookScope::Repo { owner, repo } => format!("--github-repo {owner}/{repo}"),
+            HookScope::Org { org } => format!("--github-org {org}"),
         }
     }
 }
@@ -250,13 +271,91 @@ impl DesiredHook {
     }
 }
 
-/// A hook as GitHub lists it, reduced to what matching needs.
+/// A hook as GitHub lists it, reduced to what matching and `doctor` need.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Hook {
     /// Its id, for updates and deletes.
     pub id: u64,
     /// Its config; `url` is what a Receiver's hook is recognized by.
     pub config: ReadConfig,
+    /// Whether GitHub sends deliveries (a hook can be switched off).
+    #[serde(default = "yes")]
+    pub active: bool,
+    /// The events it is subscribed to.
+    #[serde(default)]
+    pub events: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// One delivery of a hook, as `GET …/hooks/{hook_id}/deliveries` lists it
+/// (the `hook-delivery-item` schema, reduced).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Delivery {
+    /// Its id, for a redelivery.
+    pub id: u64,
+    /// The id of the event: a redelivery keeps it.
+    pub guid: String,
+    /// When it was sent (RFC 3339).
+    pub delivered_at: String,
+    /// Whether it was a redelivery.
+    #[serde(default)]
+    pub redelivery: bool,
+    /// GitHub's description of the outcome (`OK`, `Invalid HTTP Response: 404`, …).
+    #[serde(default)]
+    pub status: String,
+    /// The answer's status code; 0 when nothing answered.
+    #[serde(default)]
+    pub status_code: u16,
+    /// The event (`push`, `ping`, …).
+    #[serde(default)]
+    pub event: String,
+    /// The event's action, for the events that have one.
+    #[serde(default)]
+    pub action: Option<String>,
+}
+
+impl Delivery {
+    /// When it was sent; `None` for a timestamp GitHub would not send.
+    pub fn at(&self) -> Option<jiff::Timestamp> {
+        self.delivered_at.parse().ok()
+    }
+
+    /// Whether the Receiver accepted it.
+    pub fn succeeded(&self) -> bool {
+        (200..300).contains(&self.status_code) && self.status_code != 202
+    }
+}
+
+/// The most deliveries one rotation redelivers: past that, something else
+/// than the rotation is wrong, and redelivering would only add load.
+pub const MAX_REDELIVERIES: usize = 50;
+
+/// The deliveries to redeliver after a rotation that started at `since`,
+/// oldest first (pushes then arrive in their order): of the deliveries
+/// sent since then (`deliveries` as GitHub lists them, newest first), one
+/// per event (`guid`) that never succeeded, whether first sent or already
+/// redelivered; at most [`MAX_REDELIVERIES`]. A 202 is a failure here: it
+/// is the events server's answer, not the receiver's.
+pub fn to_redeliver(deliveries: &[Delivery], since: jiff::Timestamp) -> Vec<&Delivery> {
+    let recent: Vec<&Delivery> = deliveries
+        .iter()
+        .filter(|delivery| delivery.at().is_some_and(|at| at >= since))
+        .collect();
+    let mut chosen: Vec<&Delivery> = Vec::new();
+    for delivery in &recent {
+        let succeeded = recent
+            .iter()
+            .any(|other| other.guid == delivery.guid && other.succeeded());
+        if !succeeded && !chosen.iter().any(|c| c.guid == delivery.guid) {
+            chosen.push(delivery);
+        }
+    }
+    chosen.sort_by_key(|delivery| (delivery.at(), delivery.id));
+    chosen.truncate(MAX_REDELIVERIES);
+    chosen
 }
 
 /// A hook's config as GitHub returns it (the secret reads back masked).
@@ -414,6 +513,51 @@ impl std::fmt::Debug for Request {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn delivery(id: u64, guid: &str, at: &str, code: u16) -> Delivery {
+        Delivery {
+            id,
+            guid: guid.to_string(),
+            delivered_at: at.to_string(),
+            redelivery: false,
+            status: String::new(),
+            status_code: code,
+            event: "push".to_string(),
+            action: None,
+        }
+    }
+
+    #[test]
+    fn a_rotation_redelivers_each_event_that_failed_since_it_started_once_oldest_first() {
+        let since: jiff::Timestamp = "2026-12-02T10:00:00Z".parse().unwrap();
+        // Newest first, as GitHub lists them.
+        let listed = vec![
+            delivery(9, "g-late", "2026-12-02T10:05:00Z", 404),
+            delivery(8, "g-fixed", "2026-12-02T10:04:00Z", 200),
+            delivery(7, "g-twice", "2026-12-02T10:03:00Z", 404),
+            delivery(6, "g-fixed", "2026-12-02T10:02:30Z", 400),
+            delivery(5, "g-twice", "2026-12-02T10:02:00Z", 400),
+            delivery(4, "g-port", "2026-12-02T10:01:30Z", 202),
+            delivery(3, "g-down", "2026-12-02T10:01:00Z", 0),
+            delivery(2, "g-old", "2026-12-02T09:59:59Z", 404),
+            delivery(1, "g-bad", "not a time", 404),
+        ];
+        let chosen: Vec<u64> = to_redeliver(&listed, since).iter().map(|d| d.id).collect();
+        assert_eq!(chosen, [3, 4, 7, 9]);
+        let many: Vec<Delivery> = (0..80)
+            .map(|n| delivery(n, &format!("g{n}"), "2026-12-02T10:00:00Z", 404))
+            .collect();
+        assert_eq!(to_redeliver(&many, since).len(), MAX_REDELIVERIES);
+    }
+
+    #[test]
+    fn deliveries_live_under_the_hook() {
+        let scope = HookScope::parse_repo("o/r").unwrap();
+        assert_eq!(scope.deliveries_path(7), "/repos/o/r/hooks/7/deliveries");
+        assert_eq!(scope.attempts_path(7, 42), "/repos/o/r/hooks/7/deliveries/42/attempts");
+        let org = HookScope::parse_org("acme").unwrap();
+        assert_eq!(org.attempts_path(1, 2), "/orgs/acme/hooks/1/deliveries/2/attempts");
+    }
 
     #[test]
     fn repositories_and_organizations_parse_as_github_names_them() {

@@ -12,6 +12,7 @@ pub mod address;
 pub mod answer;
 pub mod api;
 pub mod comma_list;
+pub mod delivery;
 pub mod duration;
 pub mod github;
 pub mod hex;
