@@ -35,7 +35,8 @@ pub fn run(global: &GlobalArgs, args: &RotateArgs) -> CliResult {
 
 async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>) -> CliResult {
     // A missing GitHub token is a usage error before anything is read.
-    let hook = HookPlan::from_args(&args.github, args.dry_run)?;
+    // A dry run sends nothing to GitHub, so it needs no token.
+    let hook = HookPlan::from_args(&args.github, args.dry_run && args.github.scope().is_some())?;
     let cluster = Cluster::connect(global).await?;
     access::preflight(&cluster, "rotate", &namespaces(global), |_| false).await?;
     let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
