@@ -355,3 +355,223 @@ fn a_hook_without_an_address_github_can_reach_is_refused_before_anything_is_writ
         "nothing was written"
     );
 }
+
+/// A request [`Receiver`] got: headers and exact body.
+type Received = (Vec<(String, String)>, Vec<u8>);
+
+/// A webhook receiver on loopback for the fake to deliver to: `/ok`
+/// answers 200, anything else 404; it keeps each request's headers and
+/// exact body.
+struct Receiver {
+    url: String,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<Received>>>,
+}
+
+impl Receiver {
+    fn start() -> Receiver {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = seen.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                let path = line.split(' ').nth(1).unwrap_or_default().to_string();
+                let mut headers = Vec::new();
+                loop {
+                    let mut line = String::new();
+                    reader.read_line(&mut line).unwrap();
+                    let Some((name, value)) = line.trim_end().split_once(':') else {
+                        break;
+                    };
+                    headers.push((name.trim().to_string(), value.trim().to_string()));
+                }
+                let length: usize = headers
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+                    .map(|(_, v)| v.parse().unwrap())
+                    .unwrap_or(0);
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).unwrap();
+                kept.lock().unwrap().push((headers, body));
+                let (status, text) = if path == "/ok" { (200, "OK") } else { (404, "Not Found") };
+                let answer = format!("{text}\n");
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} {text}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                    answer.len()
+                );
+            }
+        });
+        Receiver { url, seen }
+    }
+
+    /// The last request's header `name` and body.
+    fn last(&self, name: &str) -> (String, Vec<u8>) {
+        let seen = self.seen.lock().unwrap();
+        let (headers, body) = seen.last().expect("a request arrived");
+        let value = headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no {name} in {headers:?}"));
+        (value, body.clone())
+    }
+}
+
+fn hmac_sha256(secret: &str, body: &[u8]) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body);
+    let bytes = mac.finalize().into_bytes();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Follows `Link: <…>; rel="next"` from `first`, through prism; every page's items.
+fn all_pages(github: &FakeGithub, first: &str) -> Vec<Vec<serde_json::Value>> {
+    let mut pages = Vec::new();
+    let mut target = Some(first.to_string());
+    while let Some(next) = target.take() {
+        let answer = github.call("GET", &next, None);
+        assert_eq!(answer.status, 200, "{}", text(&answer.body));
+        pages.push(answer.json().as_array().unwrap().clone());
+        target = answer.header("link").map(|link| {
+            let url = link.split_once('<').unwrap().1.split_once('>').unwrap().0;
+            assert!(link.ends_with("rel=\"next\""), "{link}");
+            url.strip_prefix(&github.api_url).unwrap().to_string()
+        });
+        assert!(pages.len() < 10, "paging does not end");
+    }
+    pages
+}
+
+#[test]
+fn the_fakes_deliveries_are_listed_paged_filtered_shown_and_redelivered_as_githubs_description_says() {
+    let Some(github) = FakeGithub::start() else { return };
+    let receiver = Receiver::start();
+    let scope = "/repos/acme/app";
+    let hook = github.add_hook(scope, &format!("{}/stale", receiver.url));
+    github.set_secret(scope, hook, Some("old-secret"));
+    for n in 0..3 {
+        let payload = json!({"ref": "refs/heads/main", "after": format!("{n:040}")});
+        assert_eq!(github.deliver(scope, hook, "push", &payload), 404);
+    }
+    let (signature, body) = receiver.last("X-Hub-Signature-256");
+    assert_eq!(signature, format!("sha256={}", hmac_sha256("old-secret", &body)));
+    assert_eq!(receiver.last("X-GitHub-Hook-ID").0, hook.to_string());
+    assert_eq!(receiver.last("X-GitHub-Event").0, "push");
+    assert_eq!(receiver.last("Content-Type").0, "application/json");
+
+    // A rotation: url and secret changed in one PATCH, through prism.
+    let config = json!({"url": format!("{}/ok", receiver.url), "content_type": "json",
+                        "secret": "new-secret", "insecure_ssl": "0"});
+    let patched = github.call(
+        "PATCH",
+        &format!("{scope}/hooks/{hook}"),
+        Some(&json!({"config": config})),
+    );
+    assert_eq!(patched.status, 200, "{}", text(&patched.body));
+    assert_eq!(
+        github.deliver(scope, hook, "ping", &json!({"zen": "z", "hook_id": hook})),
+        200
+    );
+    let recorded = github.deliveries(scope, hook);
+    assert_eq!(recorded.len(), 4);
+    assert!(recorded.windows(2).all(|w| w[0].id < w[1].id), "{recorded:?}");
+    assert_eq!(recorded[0].status, "Invalid HTTP Response: 404");
+    assert_eq!(recorded[3].status, "OK");
+    assert!(recorded[3].repository_id.is_some());
+
+    // Newest first, two a page, the cursor in Link; nothing lost or repeated.
+    let pages = all_pages(&github, &format!("{scope}/hooks/{hook}/deliveries?per_page=2"));
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [2, 2]);
+    let ids: Vec<u64> = pages.concat().iter().map(|d| d["id"].as_u64().unwrap()).collect();
+    let mut newest_first: Vec<u64> = recorded.iter().map(|d| d.id).collect();
+    newest_first.reverse();
+    assert_eq!(ids, newest_first);
+    let failures = all_pages(
+        &github,
+        &format!("{scope}/hooks/{hook}/deliveries?per_page=1&status=failure"),
+    );
+    assert_eq!(failures.len(), 3, "the filter survives paging");
+    assert!(failures.concat().iter().all(|d| d["status_code"] == 404));
+    let successes = all_pages(&github, &format!("{scope}/hooks/{hook}/deliveries?status=success"));
+    assert_eq!(successes.concat().len(), 1);
+    assert_eq!(successes[0][0]["event"], "ping");
+
+    // One delivery, request and response.
+    let first = &recorded[0];
+    let shown = github.call("GET", &format!("{scope}/hooks/{hook}/deliveries/{}", first.id), None);
+    assert_eq!(shown.status, 200, "{}", text(&shown.body));
+    let shown = shown.json();
+    assert_eq!(shown["guid"], json!(first.guid));
+    assert_eq!(shown["request"]["payload"]["after"], json!(format!("{:040}", 0)));
+    assert_eq!(shown["request"]["headers"]["X-GitHub-Event"], "push");
+    assert_eq!(shown["response"]["payload"], "Not Found\n");
+    assert_eq!(shown["url"], json!(format!("{}/stale", receiver.url)));
+
+    // A redelivery: 202, then the same event sent again to the current
+    // url, signed with the current secret.
+    let attempt = github.call(
+        "POST",
+        &format!("{scope}/hooks/{hook}/deliveries/{}/attempts", first.id),
+        None,
+    );
+    assert_eq!(attempt.status, 202, "{}", text(&attempt.body));
+    assert_eq!(attempt.json(), json!({}));
+    let again = github.deliveries(scope, hook).pop().unwrap();
+    assert!(again.redelivery);
+    assert_eq!(again.guid, first.guid);
+    assert!(again.id > recorded[3].id);
+    assert_eq!(
+        (again.status_code, again.url.as_str()),
+        (200, config["url"].as_str().unwrap())
+    );
+    assert_eq!(again.payload, first.payload);
+    let (signature, body) = receiver.last("X-Hub-Signature-256");
+    assert_eq!(signature, format!("sha256={}", hmac_sha256("new-secret", &body)));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
+        first.payload
+    );
+
+    // An organization hook nobody listens for, and a planted 503.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_url = format!("http://{}/hook", dead.local_addr().unwrap());
+    drop(dead);
+    let org_hook = github.add_hook("/orgs/acme", &dead_url);
+    assert_eq!(
+        github.deliver("/orgs/acme", org_hook, "push", &json!({"action": null})),
+        0
+    );
+    let planted = github.record_delivery(
+        "/orgs/acme",
+        org_hook,
+        common::github::Planted::new("push", 503, "2026-01-01T00:00:00Z"),
+    );
+    let org = all_pages(&github, &format!("/orgs/acme/hooks/{org_hook}/deliveries"));
+    let org = org.concat();
+    assert_eq!(org.len(), 2);
+    assert_eq!(
+        org[0]["status"], "failed to connect to host",
+        "the planted one is older: {org:?}"
+    );
+    assert_eq!(org[0]["status_code"], 0);
+    assert_eq!(org[0]["repository_id"], serde_json::Value::Null);
+    assert_eq!(org[1]["id"], json!(planted.id));
+    assert_eq!(org[1]["status"], "Invalid HTTP Response: 503");
+    let shown = github.call(
+        "GET",
+        &format!("/orgs/acme/hooks/{org_hook}/deliveries/{}", planted.id),
+        None,
+    );
+    assert_eq!(shown.status, 200, "{}", text(&shown.body));
+    let pinged = github.call("POST", &format!("/orgs/acme/hooks/{org_hook}/pings"), None);
+    assert_eq!(pinged.status, 204, "{}", text(&pinged.body));
+    assert_eq!(github.deliveries("/orgs/acme", org_hook).len(), 3);
+    github.assert_no_violations();
+}
