@@ -263,7 +263,7 @@ impl HookPlan {
                 "a redelivered {} was answered {code}: {}; fix: {}",
                 printable::escape_controls(event),
                 explanation.meaning,
-                explanation.fix(&crate::plugin::display_name())
+                explanation.fix(crate::plugin::display_name())
             ));
         }
         Ok(text)
@@ -458,7 +458,7 @@ fn judge_deliveries(
         let with_code: Vec<&receiver::github::Delivery> = deliveries.iter().filter(|d| d.status_code == code).collect();
         let explanation = explain(code);
         let mut meaning = explanation.meaning.to_string();
-        let mut fix = explanation.fix(&bin);
+        let mut fix = explanation.fix(bin);
         if code == 400 {
             // The controller's 400 is a bad signature or an event it does
             // not accept: the delivery's event tells which.
