@@ -12,6 +12,7 @@ pub mod error;
 pub mod flux_objects;
 pub mod inventory;
 pub mod list;
+pub mod served;
 pub mod wait;
 
 use std::future::Future;

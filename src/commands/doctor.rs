@@ -14,7 +14,7 @@ use receiver::{ProviderType, Receiver, ResourceKind, webhook_path, webhook_url};
 use crate::cli::{DoctorArgs, GlobalArgs};
 use crate::cluster::address::{self, Sources, WebhookBase};
 use crate::cluster::error::Action;
-use crate::cluster::{Cluster, access, flux_objects};
+use crate::cluster::{Cluster, access, flux_objects, served};
 use crate::commands::block_on;
 use crate::commands::hook::{HookPlan, Level};
 use crate::error::{CliError, CliResult};
@@ -281,7 +281,8 @@ async fn check_receivers(
     for receiver in &receivers {
         check_receiver(cluster, namespace, receiver, args, base, report).await?;
         if let Some(hook) = hook {
-            check_github_hook(cluster, namespace, receiver, base, hook, report).await?;
+            let address = (args.hostname.as_deref(), global.flux_namespace.as_str());
+            check_github_hook(cluster, namespace, receiver, address, hook, report).await?;
         }
     }
     Ok(())
@@ -487,7 +488,7 @@ async fn check_github_hook(
     cluster: &Cluster,
     namespace: &str,
     receiver: &Receiver,
-    base: Option<&WebhookBase>,
+    (hostname, flux_namespace): (Option<&str>, &str),
     hook: &HookPlan,
     report: &mut Report,
 ) -> CliResult {
@@ -500,27 +501,9 @@ async fn check_github_hook(
         return Ok(());
     }
     let name = receiver.name_any();
-    let served = receiver
-        .status
-        .as_ref()
-        .and_then(|s| s.webhook_path.clone())
-        .filter(|p| !p.is_empty());
-    // The Secret's recorded address first, as `url` prints it.
-    let secret_base = match &receiver.spec.secret_ref {
-        Some(secret_ref) => {
-            let secrets: Api<Secret> = Api::namespaced(cluster.client.clone(), namespace);
-            let action = Action::object("get", "secrets", namespace, &secret_ref.name);
-            cluster
-                .call(&action, || secrets.get_opt(&secret_ref.name))
-                .await?
-                .as_ref()
-                .and_then(address::from_secret)
-        }
-        None => None,
-    };
-    match (secret_base.as_ref().or(base), served) {
-        (Some(base), Some(path)) => {
-            let url = webhook_url(&base.url, &path);
+    let served = served::served(cluster, receiver, hostname, flux_namespace).await?;
+    match served.url {
+        Some(url) => {
             for finding in hook.inspect(&url, &name, namespace, &receiver.spec.events).await {
                 let verdict = match finding.level {
                     Level::Pass => Verdict::Pass,
@@ -530,7 +513,7 @@ async fn check_github_hook(
                 report.add(verdict, format!("  {}", finding.what), finding.fix);
             }
         }
-        _ => report.add(
+        None => report.add(
             Verdict::Warn,
             "  GitHub webhook not checked: the Receiver's URL is not known (it serves no path, or pass --hostname)",
             None,

@@ -7,14 +7,11 @@ use receiver::Receiver;
 use receiver::api::{RECONCILE_REQUESTED_AT, Readiness};
 use serde_json::json;
 
-use k8s_openapi::api::core::v1::Secret;
-use receiver::webhook_url;
 
 use crate::cli::{DeleteArgs, GlobalArgs, NameArgs};
-use crate::cluster::address::{self, Sources};
 use crate::cluster::error::Action;
 use crate::cluster::wait::{WaitEnd, watch_until};
-use crate::cluster::{Cluster, access};
+use crate::cluster::{Cluster, access, served};
 use crate::commands::hook::HookPlan;
 use crate::commands::{block_on, namespaces};
 use crate::error::{CliError, CliResult};
@@ -75,43 +72,19 @@ async fn served_url(cluster: &Cluster, global: &GlobalArgs, api: &Api<Receiver>,
         })
         .await?
         .ok_or_else(|| CliError::failure(format!("Receiver {namespace}/{name} not found")))?;
-    let path = receiver
-        .status
-        .as_ref()
-        .and_then(|status| status.webhook_path.clone())
-        .filter(|path| !path.is_empty())
-        .ok_or_else(|| {
-            CliError::failure(format!(
-                "Receiver {namespace}/{name} reports no webhook path, so its GitHub webhook cannot be found; \
-                 nothing was deleted"
-            ))
-        })?;
-    let secret = match &receiver.spec.secret_ref {
-        Some(secret_ref) => {
-            let secrets: Api<Secret> = Api::namespaced(cluster.client.clone(), namespace);
-            cluster
-                .call(&Action::object("get", "secrets", namespace, &secret_ref.name), || {
-                    secrets.get_opt(&secret_ref.name)
-                })
-                .await?
-        }
-        None => None,
-    };
-    let base = address::resolve(
-        cluster,
-        None,
-        secret.as_ref(),
-        &global.flux_namespace,
-        Sources::ServicesAndRoutes,
-    )
-    .await
-    .ok_or_else(|| {
+    let served = served::served(cluster, &receiver, None, &global.flux_namespace).await?;
+    if served.path.is_none() {
+        return Err(CliError::failure(format!(
+            "Receiver {namespace}/{name} reports no webhook path, so its GitHub webhook cannot be found; \
+             nothing was deleted"
+        )));
+    }
+    served.url.ok_or_else(|| {
         CliError::failure(format!(
             "Receiver {namespace}/{name} has no known address, so its GitHub webhook cannot be found; \
-                 nothing was deleted"
+             nothing was deleted"
         ))
-    })?;
-    Ok(webhook_url(&base.url, &path))
+    })
 }
 
 /// Runs `suspend`.

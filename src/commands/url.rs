@@ -5,12 +5,11 @@
 //! controller reports it serves, and the address the webhook is reachable
 //! at when one is known.
 
-use k8s_openapi::api::core::v1::Secret;
 use kube::api::Api;
 use receiver::{ProviderType, Receiver, webhook_path, webhook_url};
 
 use crate::cli::{GlobalArgs, UrlArgs};
-use crate::cluster::Cluster;
+use crate::cluster::{Cluster, served};
 use crate::cluster::address::{self, Sources};
 use crate::cluster::error::Action;
 use crate::commands::block_on;
@@ -59,17 +58,7 @@ async fn from_cluster(global: &GlobalArgs, args: &UrlArgs) -> CliResult {
                 "Receiver {namespace}/{name} not found (to compute a path offline, pass --token-file)"
             ))
         })?;
-    let secret = match &receiver.spec.secret_ref {
-        Some(secret_ref) => {
-            let secrets: Api<Secret> = Api::namespaced(cluster.client.clone(), namespace);
-            cluster
-                .call(&Action::object("get", "secrets", namespace, &secret_ref.name), || {
-                    secrets.get_opt(&secret_ref.name)
-                })
-                .await?
-        }
-        None => None,
-    };
+    let secret = served::token_secret(&cluster, &receiver).await?;
     // What the token yields today; the controller may not have caught up.
     let expected = match (&receiver.spec.secret_ref, &secret) {
         (None, _) => Some(webhook_path("", name, namespace)),
