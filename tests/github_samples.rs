@@ -9,42 +9,8 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::PathBuf;
 
 use serde_json::Value;
-
-/// Where testenv/prism/setup puts the examples, or FLUX_RECEIVER_WEBHOOK_EXAMPLES.
-fn examples_file() -> PathBuf {
-    std::env::var_os("FLUX_RECEIVER_WEBHOOK_EXAMPLES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            let cache = std::env::var_os("XDG_CACHE_HOME")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache"));
-            cache.join("flux-receiver/openapi/webhooks-examples/api.github.com/index.json")
-        })
-}
-
-/// The examples of `event`; `None` (after a skip, which fails under CI)
-/// without the file.
-fn examples(event: &str) -> Option<Vec<Value>> {
-    let path = examples_file();
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        common::skip(&format!(
-            "GitHub's webhook examples are not at {} (run testenv/prism/setup)",
-            path.display()
-        ));
-        return None;
-    };
-    let all: Vec<Value> = serde_json::from_str(&text).expect("index.json is a JSON array");
-    let found = all
-        .into_iter()
-        .find(|e| e["name"] == event)
-        .unwrap_or_else(|| panic!("no {event} in {}", path.display()));
-    let examples = found["examples"].as_array().cloned().unwrap_or_default();
-    assert!(!examples.is_empty(), "{event} has examples");
-    Some(examples)
-}
 
 /// What `trigger --type github --event EVENT` sends, as a server saw it.
 fn sent(event: &str) -> (BTreeMap<String, String>, Value) {
@@ -180,7 +146,9 @@ fn the_differences_check_sees_a_missing_key_an_extra_key_and_a_wrong_type() {
 
 #[test]
 fn the_ping_trigger_sends_has_the_shape_of_githubs_repository_hook_pings() {
-    let Some(examples) = examples("ping") else { return };
+    let Some(examples) = common::webhook_examples("ping") else {
+        return;
+    };
     // Ours is a repository hook's ping (setup --github-repo): compare with
     // those, not the organization's (which has no repository).
     let repository: Vec<Value> = examples
@@ -197,7 +165,9 @@ fn the_ping_trigger_sends_has_the_shape_of_githubs_repository_hook_pings() {
 
 #[test]
 fn the_push_trigger_sends_has_the_shape_of_githubs_pushes_and_what_flux_reads() {
-    let Some(examples) = examples("push") else { return };
+    let Some(examples) = common::webhook_examples("push") else {
+        return;
+    };
     let (headers, ours) = sent("push");
     assert_eq!(headers["x-github-event"], "push");
     let found = differences(&ours, &examples);
