@@ -284,3 +284,38 @@ fn dechunk(mut raw: &[u8]) -> Option<Vec<u8>> {
         raw = raw.get(size + 2..)?;
     }
 }
+
+/// Where testenv/prism/setup puts GitHub's example webhook payloads
+/// (npm @octokit/webhooks-examples 7.6.1, `api.github.com/index.json`),
+/// or where FLUX_RECEIVER_WEBHOOK_EXAMPLES points.
+pub fn webhook_examples_file() -> PathBuf {
+    std::env::var_os("FLUX_RECEIVER_WEBHOOK_EXAMPLES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let cache = std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache"));
+            cache.join("flux-receiver/openapi/webhooks-examples/api.github.com/index.json")
+        })
+}
+
+/// GitHub's example payloads of `event` (`ping`, `push`); `None` (after a skip, which fails under CI)
+/// without the file.
+pub fn webhook_examples(event: &str) -> Option<Vec<serde_json::Value>> {
+    let path = webhook_examples_file();
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        skip(&format!(
+            "GitHub's webhook examples are not at {} (run testenv/prism/setup)",
+            path.display()
+        ));
+        return None;
+    };
+    let all: Vec<serde_json::Value> = serde_json::from_str(&text).expect("index.json is a JSON array");
+    let found = all
+        .into_iter()
+        .find(|e| e["name"] == event)
+        .unwrap_or_else(|| panic!("no {event} in {}", path.display()));
+    let examples = found["examples"].as_array().cloned().unwrap_or_default();
+    assert!(!examples.is_empty(), "{event} has examples");
+    Some(examples)
+}

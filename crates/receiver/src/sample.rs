@@ -88,11 +88,7 @@ pub fn request(provider: ProviderType, options: &SampleOptions) -> Result<Webhoo
         }
         ProviderType::Github => {
             let event = event("ping");
-            let sample = if event == "ping" {
-                json!({"zen": "Keep it logically awesome.", "hook_id": 1, "hook": {"type": "Repository", "events": ["push"]}})
-            } else {
-                github_push()
-            };
+            let sample = if event == "ping" { github_ping() } else { github_push() };
             let body = body(sample);
             add("User-Agent", "GitHub-Hookshot/flux-receiver".into());
             add("X-GitHub-Event", event);
@@ -197,13 +193,73 @@ pub fn request(provider: ProviderType, options: &SampleOptions) -> Result<Webhoo
     Ok(WebhookRequest { headers, body })
 }
 
+// GitHub's ping and push have the keys and types of GitHub's own examples
+// (npm @octokit/webhooks-examples; tests/github_samples.rs checks them), so
+// that a Receiver's CEL filter or anyone reading the controller's log sees
+// what GitHub would send: a repository hook's ping, and a push of one commit
+// to the default branch.
+
+/// GitHub's user `example`, as `sender` and `owner` show it.
+fn github_user() -> Value {
+    json!({
+        "login": "example", "id": 1, "node_id": "MDQ6VXNlcjE=", "type": "User", "site_admin": false,
+        "avatar_url": "https://avatars.githubusercontent.com/u/1?v=4", "gravatar_id": "",
+        "url": "https://api.github.com/users/example", "html_url": "https://github.com/example"
+    })
+}
+
+/// The repository `example/app`, as hook payloads show it.
+fn github_repository() -> Value {
+    json!({
+        "id": 1, "node_id": "MDEwOlJlcG9zaXRvcnkx", "name": "app", "full_name": "example/app",
+        "private": false, "owner": github_user(), "html_url": "https://github.com/example/app",
+        "url": "https://api.github.com/repos/example/app", "fork": false,
+        "clone_url": "https://github.com/example/app.git", "ssh_url": "git@github.com:example/app.git",
+        "default_branch": "main"
+    })
+}
+
+fn github_ping() -> Value {
+    json!({
+        "zen": "Keep it logically awesome.",
+        "hook_id": 1,
+        "hook": {
+            "type": "Repository", "id": 1, "name": "web", "active": true, "events": ["push"],
+            "config": {"content_type": "json", "url": "https://flux.example.com/hook/", "insecure_ssl": "0"},
+            "updated_at": "2026-01-01T00:00:00Z", "created_at": "2026-01-01T00:00:00Z",
+            "url": "https://api.github.com/repos/example/app/hooks/1",
+            "test_url": "https://api.github.com/repos/example/app/hooks/1/test",
+            "ping_url": "https://api.github.com/repos/example/app/hooks/1/pings",
+            "last_response": {"code": null, "status": "unused", "message": null}
+        },
+        "repository": github_repository(),
+        "sender": github_user()
+    })
+}
+
 fn github_push() -> Value {
+    let after = "da1560886d4f094c3e6c9ef40349f7d38b5d27d7";
+    let person = json!({"name": "flux-receiver", "email": "flux-receiver@example.com", "username": "example"});
+    let commit = json!({
+        "id": after, "tree_id": "31b122c26a97cf9af023e9ddab94a82c6e77b0ea", "distinct": true,
+        "message": "flux-receiver trigger", "timestamp": "2026-01-01T00:00:00Z",
+        "url": format!("https://github.com/example/app/commit/{after}"),
+        "author": person, "committer": person, "added": [], "removed": [], "modified": ["README.md"]
+    });
     json!({
         "ref": "refs/heads/main",
         "before": "0000000000000000000000000000000000000000",
-        "after": "da1560886d4f094c3e6c9ef40349f7d38b5d27d7",
-        "repository": {"full_name": "example/app", "html_url": "https://github.com/example/app"},
-        "pusher": {"name": "flux-receiver"}
+        "after": after,
+        "created": false,
+        "deleted": false,
+        "forced": false,
+        "base_ref": null,
+        "compare": format!("https://github.com/example/app/compare/0000000000000000000000000000000000000000...{after}"),
+        "commits": [commit],
+        "head_commit": commit,
+        "repository": github_repository(),
+        "pusher": {"name": "flux-receiver", "email": "flux-receiver@example.com"},
+        "sender": github_user()
     })
 }
 
