@@ -174,4 +174,76 @@ mod real {
         annotated_after(&ns, Some(&after_push), "the redelivered push");
         github.assert_no_violations();
     }
+
+    #[test]
+    fn rotate_repoints_the_hook_and_its_redelivery_reaches_the_real_controller() {
+        let Some(github) = FakeGithub::start() else { return };
+        let Some(pushes) = common::webhook_examples("push") else {
+            return;
+        };
+        let ns = Namespace::create("github-rotate");
+        ns.git_repository("app");
+        let old_url = payload_url(&ok(&setup(&ns, &github)));
+        let old_token = receiver_token(&ns);
+        let hook = the_hook(&github);
+        let mut push: Value = pushes
+            .into_iter()
+            .find(|p| p["ref"].as_str().is_some_and(|r| r.starts_with("refs/heads/")))
+            .expect("a branch push");
+        push["ref"] = json!("refs/heads/main");
+        // A push GitHub could not deliver as the rotation began (the real
+        // controller closes the window too fast to aim one into it
+        // reliably; the emulator's test, tests/github_lifecycle.rs, does).
+        let now = jiff::Timestamp::now().round(jiff::Unit::Second).unwrap().to_string();
+        let lost = github.record_delivery(
+            SCOPE,
+            hook.id,
+            common::github::Planted {
+                payload: push.clone(),
+                ..common::github::Planted::new("push", 404, &now)
+            },
+        );
+        let before = requested_at(&ns);
+
+        let output = common::flux_receiver()
+            .env("KUBECONFIG", &ns.kubeconfig)
+            .env("GITHUB_TOKEN", TOKEN)
+            .args(["rotate", "app", "--yes", "-n", &ns.name, "--timeout", "1m"])
+            .args(["--github-repo", "acme/app", "--github-api-url", &github.api_url])
+            .args(["--hostname", &common::testenv::webhook()])
+            .output()
+            .expect("flux-receiver runs");
+        let stdout = ok(&output);
+        let new_token = receiver_token(&ns);
+        assert_ne!(new_token, old_token);
+        let served = ns.object("receiver", "app")["status"]["webhookPath"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let new_url = format!("{}{served}", common::testenv::webhook());
+        assert_ne!(new_url, old_url);
+        let repointed = the_hook(&github);
+        assert_eq!(repointed.id, hook.id);
+        assert_eq!(repointed.config["url"], json!(new_url));
+        assert_eq!(repointed.config["secret"], json!(new_token));
+        assert!(
+            stdout.contains("✔ redelivered 1 deliveries that failed during the rotation: push"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("accepted by the Receiver: 1 of 1"), "{stdout}");
+        let redelivered = github.deliveries(SCOPE, hook.id).pop().unwrap();
+        assert!(redelivered.redelivery);
+        assert_eq!(redelivered.guid, lost.guid);
+        assert_eq!(
+            (redelivered.url.as_str(), redelivered.status_code),
+            (new_url.as_str(), 200)
+        );
+        annotated_after(&ns, before.as_deref(), "the redelivered push");
+        // The old URL is dead at the real controller: 404.
+        let body = serde_json::to_vec(&push).unwrap();
+        let signature = format!("sha256={}", common::github::hmac_sha256(&old_token, &body));
+        let headers = [("X-GitHub-Event", "push"), ("X-Hub-Signature-256", signature.as_str())];
+        assert_eq!(common::post(&old_url, &headers, &body), 404);
+        github.assert_no_violations();
+    }
 }

@@ -7,7 +7,6 @@ use receiver::Receiver;
 use receiver::api::{RECONCILE_REQUESTED_AT, Readiness};
 use serde_json::json;
 
-
 use crate::cli::{DeleteArgs, GlobalArgs, NameArgs};
 use crate::cluster::error::Action;
 use crate::cluster::wait::{WaitEnd, watch_until};

@@ -9,9 +9,9 @@ use kube::api::Api;
 use receiver::{ProviderType, Receiver, webhook_path, webhook_url};
 
 use crate::cli::{GlobalArgs, UrlArgs};
-use crate::cluster::{Cluster, served};
 use crate::cluster::address::{self, Sources};
 use crate::cluster::error::Action;
+use crate::cluster::{Cluster, served};
 use crate::commands::block_on;
 use crate::error::{CliError, CliResult};
 use crate::input::TokenSource;

@@ -981,7 +981,9 @@ fn scope_id(scope: &str) -> u64 {
     hash % 1_000_000_000 + 1
 }
 
-fn hmac_sha256(secret: &str, body: &[u8]) -> String {
+/// The hex HMAC-SHA256 of `body` keyed with `secret`, as
+/// `X-Hub-Signature-256` carries it after `sha256=`.
+pub fn hmac_sha256(secret: &str, body: &[u8]) -> String {
     use hmac::{KeyInit, Mac};
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(body);
