@@ -14,6 +14,7 @@ pub mod api;
 pub mod comma_list;
 pub mod duration;
 pub mod github;
+pub mod gitlab;
 pub mod hex;
 pub mod manifest;
 pub mod names;
