@@ -15,6 +15,7 @@ use crate::cluster::address::{self, Sources};
 use crate::cluster::error::Action;
 use crate::cluster::wait::{WaitEnd, watch_until};
 use crate::cluster::{Cluster, access};
+use crate::commands::gitlab_hook::GitlabPlan;
 use crate::commands::hook::HookPlan;
 use crate::commands::{block_on, namespaces};
 use crate::error::{CliError, CliResult};
@@ -25,6 +26,7 @@ use crate::progress::{self, Waiting};
 pub fn delete(global: &GlobalArgs, args: &DeleteArgs) -> CliResult {
     let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
     let hook = HookPlan::from_args(&args.github, false)?;
+    let gitlab = GitlabPlan::from_args(&args.gitlab, false)?;
     if !args.silent {
         if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
             return Err(CliError::usage(format!(
@@ -53,11 +55,22 @@ pub fn delete(global: &GlobalArgs, args: &DeleteArgs) -> CliResult {
             }
             None => None,
         };
+        let gitlab = match &gitlab {
+            Some(gitlab) => {
+                let url = served_url(&cluster, global, &api, name).await?;
+                let id = gitlab.find(&url).await?;
+                Some((gitlab, url, id))
+            }
+            None => None,
+        };
         progress::action(&format!("deleting Receiver {namespace}/{name}"));
         let action = Action::object("delete", "receivers", namespace, name);
         let params = DeleteParams::default();
         cluster.call(&action, || api.delete(name, &params)).await?;
         output::println(&format!("✔ Receiver {namespace}/{name} deleted"))?;
+        if let Some((gitlab, url, id)) = gitlab {
+            gitlab.remove(id, &url).await?;
+        }
         match github {
             Some((hook, url, id)) => hook.remove(id, &url).await,
             None => Ok(()),
@@ -82,7 +95,7 @@ async fn served_url(cluster: &Cluster, global: &GlobalArgs, api: &Api<Receiver>,
         .filter(|path| !path.is_empty())
         .ok_or_else(|| {
             CliError::failure(format!(
-                "Receiver {namespace}/{name} reports no webhook path, so its GitHub webhook cannot be found; \
+                "Receiver {namespace}/{name} reports no webhook path, so its webhook at the provider cannot be found; \
                  nothing was deleted"
             ))
         })?;
@@ -107,7 +120,7 @@ async fn served_url(cluster: &Cluster, global: &GlobalArgs, api: &Api<Receiver>,
     .await
     .ok_or_else(|| {
         CliError::failure(format!(
-            "Receiver {namespace}/{name} has no known address, so its GitHub webhook cannot be found; \
+            "Receiver {namespace}/{name} has no known address, so its webhook at the provider cannot be found; \
                  nothing was deleted"
         ))
     })?;
