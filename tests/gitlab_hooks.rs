@@ -122,7 +122,10 @@ fn setup_creates_the_project_hook_with_every_flag_and_a_rerun_updates_it_without
     assert_eq!(created.len(), 1);
     let body = created[0].as_object().unwrap();
     for flag in PROJECT_FLAGS {
-        assert!(body.get(flag).is_some_and(Value::is_boolean), "{flag} not sent: {body:?}");
+        assert!(
+            body.get(flag).is_some_and(Value::is_boolean),
+            "{flag} not sent: {body:?}"
+        );
     }
     assert!(GROUP_FLAGS.iter().all(|f| !body.contains_key(*f)));
     // setup's default GitLab events: Push Hook, Tag Push Hook.
@@ -215,12 +218,18 @@ fn a_dry_run_sends_nothing_and_shows_no_token() {
     let secret = token_of(&env, "dry");
     assert_no_secret(&output, &[&secret]);
     let hooks = format!("{}/api/v4/projects/acme%2Fapp/hooks", gitlab.url);
-    assert!(stdout.contains(&format!("GET {hooks}?page=1&per_page=100\n")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("GET {hooks}?page=1&per_page=100\n")),
+        "{stdout}"
+    );
     assert!(stdout.contains(&format!("POST {hooks}\n")), "{stdout}");
     assert!(stdout.contains("PRIVATE-TOKEN: [redacted]\n"), "{stdout}");
     assert!(stdout.contains("\"token\": \"[redacted]\""), "{stdout}");
     assert!(stdout.contains("\"merge_requests_events\": false"), "{stdout}");
-    assert!(stdout.contains(&format!("\"url\": \"{}\"", hook_url(&stdout))), "{stdout}");
+    assert!(
+        stdout.contains(&format!("\"url\": \"{}\"", hook_url(&stdout))),
+        "{stdout}"
+    );
     // Without a token a dry run still shows what it would send.
     let output = run(&env, &args, None);
     assert!(output.status.success(), "{}", text(&output.stderr));
@@ -242,18 +251,36 @@ fn bad_flags_are_one_line_exit_2_and_nothing_is_written() {
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("GITLAB_TOKEN") && stderr.contains("--gitlab-token-file"), "{stderr}");
+    assert!(
+        stderr.contains("GITLAB_TOKEN") && stderr.contains("--gitlab-token-file"),
+        "{stderr}"
+    );
     assert!(!secret_written(), "nothing was written");
     let refused: [(&[&str], &str); 9] = [
         (&["--gitlab-project", "acme"], "'acme' for '--gitlab-project"),
         (&["--gitlab-project", "acme/app.git"], "--gitlab-project"),
         (&["--gitlab-group", "acme//x"], "'acme//x' for '--gitlab-group"),
-        (&["--gitlab-project", "acme/app", "--gitlab-group", "acme"], "--gitlab-group"),
-        (&["--gitlab-project", "acme/app", "--github-repo", "acme/app"], "--github-repo"),
+        (
+            &["--gitlab-project", "acme/app", "--gitlab-group", "acme"],
+            "--gitlab-group",
+        ),
+        (
+            &["--gitlab-project", "acme/app", "--github-repo", "acme/app"],
+            "--github-repo",
+        ),
         (&["--gitlab-project", "acme/app", "--export"], "drop --export"),
-        (&["--gitlab-project", "acme/app", "--type", "github"], "needs --type gitlab, not --type github"),
-        (&["--gitlab-project", "acme/app", "--event", "Member Hook"], "--gitlab-group"),
-        (&["--gitlab-project", "acme/app", "--event", "push"], "'push' is no GitLab event"),
+        (
+            &["--gitlab-project", "acme/app", "--type", "github"],
+            "needs --type gitlab, not --type github",
+        ),
+        (
+            &["--gitlab-project", "acme/app", "--event", "Member Hook"],
+            "--gitlab-group",
+        ),
+        (
+            &["--gitlab-project", "acme/app", "--event", "push"],
+            "'push' is no GitLab event",
+        ),
     ];
     for (extra, reason) in refused {
         let mut args = vec!["setup", "refused", "--resource", "GitRepository/app", "--yes"];
@@ -361,7 +388,12 @@ fn delete_removes_the_receivers_hook_and_says_so_when_there_is_none() {
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
     assert!(
         env.emulator
-            .get_object("notification.toolkit.fluxcd.io/v1", "receivers", Some("flux-system"), "plain")
+            .get_object(
+                "notification.toolkit.fluxcd.io/v1",
+                "receivers",
+                Some("flux-system"),
+                "plain"
+            )
             .is_some()
     );
     let output = run(&env, &delete, Some(TOKEN));
@@ -384,15 +416,13 @@ fn rotate_moves_the_hook_to_the_new_url_and_token_in_one_put() {
     let old = gitlab.add_hook("projects/acme/app", "https://flux.example.com/hook/old");
     let other = gitlab.add_hook("projects/acme/app", "https://ci.example.com/other");
     let plan = GitlabPlan::new(HookScope::parse_project("acme/app").unwrap(), &gitlab.url, TOKEN);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let events = vec!["Push Hook".to_string()];
     let rotate = |old_url: &str| {
-        runtime.block_on(plan.rotate(
-            old_url,
-            "https://flux.example.com/hook/new",
-            "new-s3cret",
-            &events,
-        ))
+        runtime.block_on(plan.rotate(old_url, "https://flux.example.com/hook/new", "new-s3cret", &events))
     };
     rotate("https://flux.example.com/hook/old").expect("rotated");
     let puts: Vec<_> = gitlab.seen().into_iter().filter(|s| s.method == "PUT").collect();
@@ -405,7 +435,10 @@ fn rotate_moves_the_hook_to_the_new_url_and_token_in_one_put() {
     let moved = hooks.iter().find(|h| h.id == old).unwrap();
     assert_eq!(moved.url, "https://flux.example.com/hook/new");
     assert_eq!(moved.token.as_deref(), Some("new-s3cret"));
-    assert_eq!(hooks.iter().find(|h| h.id == other).unwrap().url, "https://ci.example.com/other");
+    assert_eq!(
+        hooks.iter().find(|h| h.id == other).unwrap().url,
+        "https://ci.example.com/other"
+    );
     // Resumed: the old URL is gone, the hook at the new one is updated.
     rotate("https://flux.example.com/hook/old").expect("resumed");
     assert_eq!(gitlab.hooks("projects/acme/app").len(), 2);
@@ -419,7 +452,10 @@ fn rotate_moves_the_hook_to_the_new_url_and_token_in_one_put() {
         ))
         .unwrap_err()
         .to_string();
-    assert!(err.contains("no GitLab webhook of project acme/app delivers to"), "{err}");
+    assert!(
+        err.contains("no GitLab webhook of project acme/app delivers to"),
+        "{err}"
+    );
     assert!(!err.contains("x-s3cret"));
     assert_eq!(gitlab.hooks("projects/acme/app").len(), 2);
 }
@@ -436,11 +472,17 @@ fn the_fake_refuses_what_gitlab_documents_as_wrong() {
     let bearer = format!("Bearer {TOKEN}");
     assert_eq!(gitlab.call("GET", hooks, &[("Authorization", &bearer)], None).0, 200);
     // The path unencoded is no route.
-    assert_eq!(gitlab.call("GET", "/api/v4/projects/acme/app/hooks", &auth, None).0, 404);
+    assert_eq!(
+        gitlab.call("GET", "/api/v4/projects/acme/app/hooks", &auth, None).0,
+        404
+    );
     let (status, body) = gitlab.call("GET", "/api/v4/projects/acme%2Fnope/hooks", &auth, None);
     assert_eq!((status, body), (404, json!({"message": "404 Project Not Found"})));
     let post = |body: &str| gitlab.call("POST", hooks, &auth, Some(body));
-    assert_eq!(post(r#"{"push_events": true}"#), (400, json!({"error": "url is missing"})));
+    assert_eq!(
+        post(r#"{"push_events": true}"#),
+        (400, json!({"error": "url is missing"}))
+    );
     assert_eq!(
         post(r#"{"url": "https://x.example/h", "push_event": true}"#),
         (400, json!({"error": "push_event is invalid"}))
@@ -462,7 +504,11 @@ fn the_fake_refuses_what_gitlab_documents_as_wrong() {
     let put = |body: &str| gitlab.call("PUT", &format!("{hooks}/{id}"), &auth, Some(body));
     assert_eq!(put(r#"{"push_events": false}"#).0, 400, "url is required on PUT");
     assert_eq!(put(r#"{"url": "https://x.example/moved"}"#).0, 200);
-    assert_eq!(gitlab.hooks("projects/acme/app")[0].token, None, "a new URL resets the token");
+    assert_eq!(
+        gitlab.hooks("projects/acme/app")[0].token,
+        None,
+        "a new URL resets the token"
+    );
     // Pagination headers, as GitLab sends them.
     for n in 0..3 {
         gitlab.add_hook("projects/acme/app", &format!("https://x.example/{n}"));
@@ -476,7 +522,10 @@ fn the_fake_refuses_what_gitlab_documents_as_wrong() {
     assert_eq!(header("x-page"), Some("2"));
     assert_eq!(header("x-next-page"), Some(""));
     assert_eq!(header("x-prev-page"), Some("1"));
-    assert!(header("link").unwrap().contains("page=1&per_page=2>; rel=\"prev\""), "{headers:?}");
+    assert!(
+        header("link").unwrap().contains("page=1&per_page=2>; rel=\"prev\""),
+        "{headers:?}"
+    );
     assert_eq!(gitlab.call("DELETE", &format!("{hooks}/{id}"), &auth, None).0, 204);
     assert_eq!(gitlab.call("DELETE", &format!("{hooks}/{id}"), &auth, None).0, 404);
 }

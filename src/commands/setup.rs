@@ -36,8 +36,18 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs) -> CliResult {
     let interactive = !args.yes && !args.export && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let plan = plan(args, interactive)?;
     // The GitLab flags conflict with the GitHub ones: at most one is set.
-    let gitlab = GitlabPlan::for_setup(&args.gitlab, plan.provider, &plan.events, args.export, args.dry_run_hook)?;
-    let hook = if gitlab.is_some() { None } else { hook_plan(args, &plan)? };
+    let gitlab = GitlabPlan::for_setup(
+        &args.gitlab,
+        plan.provider,
+        &plan.events,
+        args.export,
+        args.dry_run_hook,
+    )?;
+    let hook = if gitlab.is_some() {
+        None
+    } else {
+        hook_plan(args, &plan)?
+    };
     let labels = label_map(&args.labels)?;
     let supplied = TokenSource::from_file_or_stdin(args.token_file.as_deref(), args.token_stdin).read()?;
     let labels_for_receiver = labels.clone();
@@ -113,7 +123,14 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs) -> CliResult {
             return output::println("nothing changed");
         }
     }
-    block_on(apply(&build, secret_options, supplied, &service, hook.as_ref(), gitlab.as_ref()))
+    block_on(apply(
+        &build,
+        secret_options,
+        supplied,
+        &service,
+        hook.as_ref(),
+        gitlab.as_ref(),
+    ))
 }
 
 /// What to register at GitHub, checked before anything is written: only

@@ -126,12 +126,12 @@ impl Client {
             .and_then(|e| e.as_str())
             .is_some_and(|e| e == "insufficient_scope");
         match response.status {
-            401 => line.push_str(
-                " (the token is invalid, expired or revoked: check --gitlab-token-file or GITLAB_TOKEN)",
-            ),
-            403 if insufficient_scope => line.push_str(
-                " (the token needs the `api` scope to manage webhooks; `read_api` only lists them)",
-            ),
+            401 => {
+                line.push_str(" (the token is invalid, expired or revoked: check --gitlab-token-file or GITLAB_TOKEN)")
+            }
+            403 if insufficient_scope => {
+                line.push_str(" (the token needs the `api` scope to manage webhooks; `read_api` only lists them)")
+            }
             403 => line.push_str(&format!(
                 " (the token cannot manage the hooks of {}: {})",
                 self.scope,
@@ -155,11 +155,7 @@ impl Client {
     fn list_request(&self, page: u32) -> Request {
         self.request(
             "GET",
-            &format!(
-                "{}?page={page}&per_page={}",
-                self.scope.hooks_path(),
-                gitlab::PER_PAGE
-            ),
+            &format!("{}?page={page}&per_page={}", self.scope.hooks_path(), gitlab::PER_PAGE),
             None,
         )
     }
@@ -262,11 +258,7 @@ impl Client {
     /// keep 7 days), filtered by `status` when given: `successful`,
     /// `client_failure`, `server_failure` or a status code.
     pub async fn events(&self, id: u64, status: Option<&str>) -> Result<Vec<HookEvent>, String> {
-        let mut path = format!(
-            "{}?page=1&per_page={}",
-            self.scope.events_path(id),
-            gitlab::PER_PAGE
-        );
+        let mut path = format!("{}?page=1&per_page={}", self.scope.events_path(id), gitlab::PER_PAGE);
         if let Some(status) = status {
             path.push_str(&format!("&status={}", gitlab::encode(status)));
         }
@@ -359,11 +351,22 @@ mod tests {
              and [redacted]\\n\\u{1b}[2Jgone"
         );
         let line = client.refusal(&request, &response(401, r#"{"message": "401 Unauthorized"}"#));
-        assert!(line.ends_with("401 Unauthorized (the token is invalid, expired or revoked: check --gitlab-token-file or GITLAB_TOKEN)"), "{line}");
+        assert!(
+            line.ends_with(
+                "401 Unauthorized (the token is invalid, expired or revoked: check --gitlab-token-file or GITLAB_TOKEN)"
+            ),
+            "{line}"
+        );
         let scope = r#"{"error": "insufficient_scope", "error_description": "The request requires higher privileges than provided by the access token.", "scope": "api"}"#;
         let line = client.refusal(&request, &response(403, scope));
-        assert!(line.contains("insufficient_scope: The request requires higher privileges"), "{line}");
-        assert!(line.ends_with("(the token needs the `api` scope to manage webhooks; `read_api` only lists them)"), "{line}");
+        assert!(
+            line.contains("insufficient_scope: The request requires higher privileges"),
+            "{line}"
+        );
+        assert!(
+            line.ends_with("(the token needs the `api` scope to manage webhooks; `read_api` only lists them)"),
+            "{line}"
+        );
         let line = client.refusal(&request, &response(403, r#"{"message": "403 Forbidden"}"#));
         assert!(line.ends_with("at least the Maintainer role in the project)"), "{line}");
         let line = client.refusal(&request, &response(404, r#"{"message": "404 Project Not Found"}"#));

@@ -369,7 +369,8 @@ fn split(path: &str) -> Option<(String, Route)> {
     Some((scope, route))
 }
 
-fn query_param(query: Option<&str>, name: &str) -> Result<Option<u64>, Answer> {
+/// A number in the query; the error is GitLab's 400 text.
+fn query_param(query: Option<&str>, name: &str) -> Result<Option<u64>, String> {
     let Some(value) = query
         .unwrap_or_default()
         .split('&')
@@ -377,10 +378,7 @@ fn query_param(query: Option<&str>, name: &str) -> Result<Option<u64>, Answer> {
     else {
         return Ok(None);
     };
-    value
-        .parse::<u64>()
-        .map(Some)
-        .map_err(|_| invalid(format!("{name} is invalid")))
+    value.parse::<u64>().map(Some).map_err(|_| format!("{name} is invalid"))
 }
 
 fn route(state: &mut State, method: &str, path: &str, query: Option<&str>, body: &[u8], is_json: bool) -> Answer {
@@ -389,14 +387,21 @@ fn route(state: &mut State, method: &str, path: &str, query: Option<&str>, body:
     };
     let group = scope.starts_with("groups/");
     if !state.hooks.contains_key(&scope) {
-        return message(404, if group { "404 Group Not Found" } else { "404 Project Not Found" });
+        return message(
+            404,
+            if group {
+                "404 Group Not Found"
+            } else {
+                "404 Project Not Found"
+            },
+        );
     }
     let public = state.public.clone();
     match (method, route) {
         ("GET", Route::Hooks) => {
             let (page, per_page) = match (query_param(query, "page"), query_param(query, "per_page")) {
                 (Ok(page), Ok(per_page)) => (page.unwrap_or(1).max(1), per_page.unwrap_or(20).clamp(1, 100)),
-                (Err(e), _) | (_, Err(e)) => return e,
+                (Err(e), _) | (_, Err(e)) => return invalid(e),
             };
             let hooks = &state.hooks[&scope];
             let total = hooks.len() as u64;
@@ -418,8 +423,16 @@ fn route(state: &mut State, method: &str, path: &str, query: Option<&str>, body:
             }
             links.push(link(1, "first"));
             links.push(link(pages, "last"));
-            let next = if page < pages { (page + 1).to_string() } else { String::new() };
-            let prev = if page > 1 { (page - 1).to_string() } else { String::new() };
+            let next = if page < pages {
+                (page + 1).to_string()
+            } else {
+                String::new()
+            };
+            let prev = if page > 1 {
+                (page - 1).to_string()
+            } else {
+                String::new()
+            };
             let headers = [
                 ("x-total", total.to_string()),
                 ("x-total-pages", pages.to_string()),
@@ -438,7 +451,7 @@ fn route(state: &mut State, method: &str, path: &str, query: Option<&str>, body:
         ("POST", Route::Hooks) => {
             let attributes = match attributes(body, is_json, group) {
                 Ok(attributes) => attributes,
-                Err(refused) => return refused,
+                Err(refused) => return invalid(refused),
             };
             let mut attributes = attributes;
             attributes.entry("push_events").or_insert(json!(true));
@@ -456,7 +469,7 @@ fn route(state: &mut State, method: &str, path: &str, query: Option<&str>, body:
         ("PUT", Route::Hook(id)) => {
             let mut attributes = match attributes(body, is_json, group) {
                 Ok(attributes) => attributes,
-                Err(refused) => return refused,
+                Err(refused) => return invalid(refused),
             };
             let Some(hook) = state.hooks.get_mut(&scope).unwrap().iter_mut().find(|h| h.id == id) else {
                 return message(404, "404 Not Found");
@@ -502,12 +515,12 @@ fn route(state: &mut State, method: &str, path: &str, query: Option<&str>, body:
 
 /// The body of a create or an update, checked: a JSON object of the
 /// documented attributes, each of its type, with `url`.
-fn attributes(body: &[u8], is_json: bool, group: bool) -> Result<Map<String, Value>, Answer> {
+fn attributes(body: &[u8], is_json: bool, group: bool) -> Result<Map<String, Value>, String> {
     if !is_json {
-        return Err(invalid("the fake wants a JSON body (Content-Type: application/json)".into()));
+        return Err("the fake wants a JSON body (Content-Type: application/json)".into());
     }
     let Ok(Value::Object(attributes)) = serde_json::from_slice::<Value>(body) else {
-        return Err(invalid("the body is invalid".into()));
+        return Err("the body is invalid".into());
     };
     for (name, value) in &attributes {
         let flag = PROJECT_FLAGS.contains(&name.as_str()) || (group && GROUP_FLAGS.contains(&name.as_str()));
@@ -523,13 +536,13 @@ fn attributes(body: &[u8], is_json: bool, group: bool) -> Result<Map<String, Val
             None => false,
         };
         if !fits {
-            return Err(invalid(format!("{name} is invalid")));
+            return Err(format!("{name} is invalid"));
         }
     }
     match attributes.get("url").and_then(Value::as_str) {
-        None => Err(invalid("url is missing".into())),
+        None => Err("url is missing".into()),
         Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => {
-            Err(invalid("url is blocked: Only allowed schemes are http, https".into()))
+            Err("url is blocked: Only allowed schemes are http, https".into())
         }
         Some(_) => Ok(attributes),
     }

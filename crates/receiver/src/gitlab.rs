@@ -164,7 +164,10 @@ pub fn check_segment(segment: &str) -> Result<(), String> {
         return Err("must not be empty".into());
     }
     if segment.len() > 255 {
-        return Err(format!("is {} characters long; GitLab allows at most 255", segment.len()));
+        return Err(format!(
+            "is {} characters long; GitLab allows at most 255",
+            segment.len()
+        ));
     }
     if let Some(c) = segment
         .chars()
@@ -489,7 +492,9 @@ mod tests {
         );
         assert_eq!(
             HookScope::parse_group("group/sub").unwrap(),
-            HookScope::Group { path: "group/sub".into() }
+            HookScope::Group {
+                path: "group/sub".into()
+            }
         );
         assert!(HookScope::parse_group("group").is_ok());
         let refused = [
@@ -549,15 +554,18 @@ mod tests {
         // None: pushes only, and push_events sent true, the rest false.
         let flags = hook_flags(&project, &[]).unwrap();
         assert_eq!(flags.iter().filter(|(_, on)| **on).count(), 1);
-        assert_eq!(flags["push_events"], true);
-        assert_eq!(flags["merge_requests_events"], false);
+        assert!(flags["push_events"]);
+        assert!(!flags["merge_requests_events"]);
         let flags = hook_flags(&group, &strings(&["Member Hook", "Subgroup Hook"])).unwrap();
         assert_eq!(flags.len(), 17);
         assert!(flags["member_events"] && flags["subgroup_events"] && !flags["push_events"]);
         let err = hook_flags(&project, &strings(&["Member Hook"])).unwrap_err();
         assert!(err.contains("--gitlab-group"), "{err}");
         let err = hook_flags(&project, &strings(&["push"])).unwrap_err();
-        assert!(err.starts_with("'push' is no GitLab event") && err.contains("Push Hook"), "{err}");
+        assert!(
+            err.starts_with("'push' is no GitLab event") && err.contains("Push Hook"),
+            "{err}"
+        );
         for event in EVENTS {
             let flags = hook_flags(&group, &[event.header.to_string()]).unwrap();
             assert!(flags[event.flag], "{event:?}");
@@ -576,11 +584,18 @@ mod tests {
         assert_eq!(body["url"], json!("https://flux.example.com/hook/abc"));
         assert_eq!(body["token"], json!("s3cret-hook"));
         assert_eq!(body["enable_ssl_verification"], json!(true));
-        assert_eq!(body["push_events"], json!(false), "sent false: GitLab defaults it to true");
+        assert_eq!(
+            body["push_events"],
+            json!(false),
+            "sent false: GitLab defaults it to true"
+        );
         assert_eq!(body["tag_push_events"], json!(true));
         assert_eq!(body.as_object().unwrap().len(), 3 + 15);
         let shown = format!("{desired:?}");
-        assert!(!shown.contains("s3cret-hook") && shown.contains("[redacted]"), "{shown}");
+        assert!(
+            !shown.contains("s3cret-hook") && shown.contains("[redacted]"),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -611,7 +626,10 @@ mod tests {
         assert_eq!(next_page(Some("2"), None), Some(NextPage::Number(2)));
         assert_eq!(next_page(Some(""), Some("<https://x/?page=9>; rel=\"next\"")), None);
         assert_eq!(
-            next_page(None, Some("<https://x/?page=9>; rel=\"next\", <https://x/?page=1>; rel=\"first\"")),
+            next_page(
+                None,
+                Some("<https://x/?page=9>; rel=\"next\", <https://x/?page=1>; rel=\"first\"")
+            ),
             Some(NextPage::Url("https://x/?page=9".into()))
         );
         assert_eq!(next_page(None, None), None);
@@ -640,7 +658,10 @@ mod tests {
                 .contains(&("PRIVATE-TOKEN".into(), "glpat-t0ken".into()))
         );
         let shown = request.redacted();
-        assert!(!shown.contains("glpat-t0ken") && !shown.contains("s3cret-hook"), "{shown}");
+        assert!(
+            !shown.contains("glpat-t0ken") && !shown.contains("s3cret-hook"),
+            "{shown}"
+        );
         assert!(shown.starts_with("POST https://gitlab.example.com/api/v4/projects/g%2Fp/hooks\n"));
         assert!(shown.contains("PRIVATE-TOKEN: [redacted]\n"), "{shown}");
         assert!(shown.contains("\"token\": \"[redacted]\""), "{shown}");
