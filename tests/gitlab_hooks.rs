@@ -529,3 +529,48 @@ fn the_fake_refuses_what_gitlab_documents_as_wrong() {
     assert_eq!(gitlab.call("DELETE", &format!("{hooks}/{id}"), &auth, None).0, 204);
     assert_eq!(gitlab.call("DELETE", &format!("{hooks}/{id}"), &auth, None).0, 404);
 }
+
+#[test]
+fn the_token_file_is_read_and_an_unreachable_url_is_refused_before_anything_is_written() {
+    let gitlab = FakeGitlab::start();
+    gitlab.add_project("acme/app");
+    let env = start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gitlab-token");
+    std::fs::write(&file, format!("{TOKEN}\n")).unwrap();
+    let file = file.to_string_lossy().into_owned();
+    // No address GitLab could reach: refused, nothing written or sent.
+    let mut args = setup_args(
+        "unreachable",
+        &["--gitlab-project", "acme/app", "--gitlab-token-file", &file],
+        &gitlab.url,
+    );
+    args.push("--no-expose");
+    let output = run(&env, &args, None);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--hostname"), "{stderr}");
+    assert!(
+        env.emulator
+            .get_object("v1", "secrets", Some("flux-system"), "unreachable")
+            .is_none()
+    );
+    assert!(gitlab.seen().is_empty());
+    // With an address, the token from the file registers the hook.
+    args.pop();
+    let output = run(&env, &args, None);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_no_secret(&output, &[&token_of(&env, "unreachable")]);
+    assert_eq!(gitlab.hooks("projects/acme/app").len(), 1);
+    // An unreadable file: exit 2, naming the flag.
+    let missing = dir.path().join("nope").to_string_lossy().into_owned();
+    let args = setup_args(
+        "unreachable",
+        &["--gitlab-project", "acme/app", "--gitlab-token-file", &missing],
+        &gitlab.url,
+    );
+    let output = run(&env, &args, Some(TOKEN));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("for '--gitlab-token-file <FILE>'"));
+}
