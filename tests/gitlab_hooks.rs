@@ -574,3 +574,35 @@ fn the_token_file_is_read_and_an_unreachable_url_is_refused_before_anything_is_w
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("for '--gitlab-token-file <FILE>'"));
 }
+
+#[test]
+fn a_hooks_events_are_listed_by_status_and_resent() {
+    use flux_receiver::provider::gitlab::Client;
+    use receiver::gitlab::HookScope;
+
+    let gitlab = FakeGitlab::start();
+    gitlab.add_project("acme/app");
+    let hook = gitlab.add_hook("projects/acme/app", "https://flux.example.com/hook/x");
+    let ok = gitlab.add_event(hook, "200");
+    let lost = gitlab.add_event(hook, "404");
+    let client = Client::new(&gitlab.url, TOKEN, HookScope::parse_project("acme/app").unwrap());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let all = runtime.block_on(client.events(hook, None)).unwrap();
+    assert_eq!(all.iter().map(|e| e.id).collect::<Vec<_>>(), [ok, lost]);
+    assert_eq!(all[1].status(), "404");
+    assert_eq!(all[1].trigger.as_deref(), Some("push_hooks"));
+    let failed = runtime.block_on(client.events(hook, Some("client_failure"))).unwrap();
+    assert_eq!(failed.iter().map(|e| e.id).collect::<Vec<_>>(), [lost]);
+    assert!(gitlab.seen().iter().any(|s| s.target.ends_with(&format!(
+        "/hooks/{hook}/events?page=1&per_page=100&status=client_failure"
+    ))));
+    assert_eq!(runtime.block_on(client.resend(hook, lost)).unwrap(), "200");
+    assert_eq!(gitlab.resent(), [(hook, lost)]);
+    let err = runtime.block_on(client.resend(hook, 999)).unwrap_err();
+    assert!(err.contains("GitLab answered 404"), "{err}");
+    let hooks = runtime.block_on(client.list()).unwrap();
+    assert_eq!(hooks[0].alert_status.as_deref(), Some("executable"));
+}

@@ -114,6 +114,10 @@ struct State {
     next_id: u64,
     seen: Vec<Seen>,
     public: String,
+    /// Each hook's recent events, by hook id: `(event id, response status)`.
+    events: BTreeMap<u64, Vec<(u64, String)>>,
+    /// The events resent, as `(hook id, event id)`.
+    resent: Vec<(u64, u64)>,
     /// The next answer to a request of this method, instead of the real one.
     refusal: Option<(&'static str, u16, Value)>,
 }
@@ -189,6 +193,21 @@ impl FakeGitlab {
     /// The hooks of `scope`.
     pub fn hooks(&self, scope: &str) -> Vec<StoredHook> {
         self.state.lock().unwrap().hooks.get(scope).cloned().unwrap_or_default()
+    }
+
+    /// Records a delivery of hook `hook` that was answered `status`; its
+    /// event id.
+    pub fn add_event(&self, hook: u64, status: &str) -> u64 {
+        let mut state = self.state.lock().unwrap();
+        let id = state.next_id;
+        state.next_id += 1;
+        state.events.entry(hook).or_default().push((id, status.to_string()));
+        id
+    }
+
+    /// The events resent so far, as `(hook id, event id)`.
+    pub fn resent(&self) -> Vec<(u64, u64)> {
+        self.state.lock().unwrap().resent.clone()
     }
 
     /// The requests answered so far.
@@ -498,16 +517,47 @@ fn route(state: &mut State, method: &str, path: &str, query: Option<&str>, body:
             }
         }
         ("GET", Route::Events(id)) => {
-            if !state.hooks[&scope].iter().any(|h| h.id == id) {
+            let Some(hook) = state.hooks[&scope].iter().find(|h| h.id == id) else {
                 return message(404, "404 Not Found");
-            }
-            answer(200, &[("x-next-page", String::new())], Some(json!([])))
+            };
+            let status = query
+                .unwrap_or_default()
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("status="));
+            let wanted = |code: &str| match status {
+                None => true,
+                Some("successful") => code.starts_with('2'),
+                Some("client_failure") => code.starts_with('4'),
+                Some("server_failure") => code.starts_with('5'),
+                Some(exact) => exact == code,
+            };
+            // As documented: the delivery's URL, trigger, status (a
+            // string), headers and duration.
+            let events: Vec<Value> = state
+                .events
+                .get(&id)
+                .into_iter()
+                .flatten()
+                .filter(|(_, code)| wanted(code))
+                .map(|(event, code)| {
+                    json!({"id": event, "url": hook.url, "trigger": "push_hooks", "response_status": code,
+                           "request_headers": {"X-Gitlab-Event": "Push Hook"}, "request_data": "{}",
+                           "response_headers": {}, "response_body": "", "execution_duration": 0.05,
+                           "created_at": "2026-12-02T07:00:00.000Z"})
+                })
+                .collect();
+            answer(200, &[("x-next-page", String::new())], Some(Value::Array(events)))
         }
-        ("POST", Route::Resend(id, _)) => {
-            if !state.hooks[&scope].iter().any(|h| h.id == id) {
+        ("POST", Route::Resend(id, event)) => {
+            let known = state
+                .events
+                .get(&id)
+                .is_some_and(|events| events.iter().any(|(e, _)| *e == event));
+            if !state.hooks[&scope].iter().any(|h| h.id == id) || !known {
                 return message(404, "404 Not Found");
             }
-            answer(201, &[], Some(json!({"response_status": "200"})))
+            state.resent.push((id, event));
+            answer(201, &[], Some(json!({"response_status": 200})))
         }
         _ => message(405, "405 Method Not Allowed"),
     }
