@@ -209,6 +209,10 @@ pub struct DeleteArgs {
     /// The GitHub hook to remove with it.
     #[command(flatten)]
     pub github: GithubArgs,
+
+    /// The GitLab hook to remove with it.
+    #[command(flatten)]
+    pub gitlab: GitlabArgs,
 }
 
 /// Where the Receiver's webhook is registered at GitHub: `setup` creates or
@@ -238,6 +242,36 @@ impl GithubArgs {
     /// The repository or organization asked for, if any.
     pub fn scope(&self) -> Option<&receiver::github::HookScope> {
         self.github_repo.as_ref().or(self.github_org.as_ref())
+    }
+}
+
+/// Where the Receiver's webhook is registered at GitLab, for `setup` (which
+/// creates or updates it) and `delete` (which removes it).
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "GitLab webhook")]
+pub struct GitlabArgs {
+    /// GitLab project (full path) whose webhook for the Receiver setup creates or updates and delete removes (token: --gitlab-token-file or GITLAB_TOKEN)
+    #[arg(long, value_name = "GROUP/PROJECT", value_parser = parse_gitlab_project,
+          conflicts_with_all = ["gitlab_group", "github_repo", "github_org"])]
+    pub gitlab_project: Option<receiver::gitlab::HookScope>,
+
+    /// GitLab group (full path) whose webhook (for all its projects) setup creates or updates and delete removes
+    #[arg(long, value_name = "GROUP", value_parser = parse_gitlab_group, conflicts_with_all = ["github_repo", "github_org"])]
+    pub gitlab_group: Option<receiver::gitlab::HookScope>,
+
+    /// The GitLab (for self-managed GitLab: https://HOST; the API is URL/api/v4)
+    #[arg(long, value_name = "URL", default_value = receiver::gitlab::DEFAULT_URL, value_parser = parse_api_url)]
+    pub gitlab_url: String,
+
+    /// Read the GitLab token from a file (default: GITLAB_TOKEN)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub gitlab_token_file: Option<PathBuf>,
+}
+
+impl GitlabArgs {
+    /// The project or group asked for, if any.
+    pub fn scope(&self) -> Option<&receiver::gitlab::HookScope> {
+        self.gitlab_project.as_ref().or(self.gitlab_group.as_ref())
     }
 }
 
@@ -368,7 +402,11 @@ pub struct SetupArgs {
     #[command(flatten)]
     pub github: GithubArgs,
 
-    /// Print the GitHub requests instead of sending them (token and secret hidden); the cluster is still set up
+    /// The GitLab hook to create or update once the Receiver is ready.
+    #[command(flatten)]
+    pub gitlab: GitlabArgs,
+
+    /// Print the GitHub or GitLab requests instead of sending them (tokens and secrets hidden); the cluster is still set up
     #[arg(long, alias = "dry-run", conflicts_with = "export", help_heading = "GitHub webhook")]
     pub dry_run_hook: bool,
 }
@@ -836,6 +874,14 @@ fn parse_github_repo(text: &str) -> Result<receiver::github::HookScope, String> 
 
 fn parse_github_org(text: &str) -> Result<receiver::github::HookScope, String> {
     receiver::github::HookScope::parse_org(text)
+}
+
+fn parse_gitlab_project(text: &str) -> Result<receiver::gitlab::HookScope, String> {
+    receiver::gitlab::HookScope::parse_project(text)
+}
+
+fn parse_gitlab_group(text: &str) -> Result<receiver::gitlab::HookScope, String> {
+    receiver::gitlab::HookScope::parse_group(text)
 }
 
 /// An API base URL: http(s), a host, an optional path (`/api/v3`); kept

@@ -27,13 +27,14 @@ pub const EXIT_STATUSES: [(u8, &str); 4] = [
         "the command was valid but the work failed: no kubeconfig (or a broken one found through KUBECONFIG \
          or ~/.kube/config), server unreachable or not a Kubernetes API server, Flux not installed, forbidden, \
          namespace missing, Receiver not ready, timed out, token would change without --force, the webhook refused, \
-         GitHub refused a hook request",
+         GitHub or GitLab refused a hook request",
     ),
     (
         EXIT_USAGE,
         "usage error: unknown flag, bad value (including a file named by a flag, such as --kubeconfig, \
          --token-file or --payload @FILE, that cannot be read or is not what it should be), missing or \
-         conflicting flags, no GitHub token for --github-repo or --github-org, an argument that is not UTF-8",
+         conflicting flags, no GitHub token for --github-repo or --github-org, no GitLab token for \
+         --gitlab-project or --gitlab-group, an argument that is not UTF-8",
     ),
     (
         EXIT_INTERRUPTED,

@@ -19,7 +19,7 @@ use crate::generate::BIN_NAME;
 
 /// Variables read other than through a flag's `env` (those are listed
 /// from the clap definition), with what they do.
-const ENVIRONMENT: [(&str, &str); 9] = [
+const ENVIRONMENT: [(&str, &str); 10] = [
     (
         "KUBECONFIG",
         "The kubeconfig files, separated by colons, when --kubeconfig is not given (default: ~/.kube/config).",
@@ -44,6 +44,11 @@ const ENVIRONMENT: [(&str, &str); 9] = [
     (
         "GH_TOKEN",
         "The GitHub token when neither --github-token-file nor GITHUB_TOKEN gives one.",
+    ),
+    (
+        "GITLAB_TOKEN",
+        "The GitLab token (with the api scope) setup and delete use with --gitlab-project or --gitlab-group, \
+         when --gitlab-token-file is not given.",
     ),
     (
         "COLUMNS",

@@ -533,7 +533,7 @@ fn tally<'a>(events: impl Iterator<Item = &'a str>) -> String {
 
 /// Whether `url` is http to a host other than this machine's loopback
 /// (where the tests' fake runs).
-fn plain_http_elsewhere(url: &str) -> bool {
+pub(crate) fn plain_http_elsewhere(url: &str) -> bool {
     let Some(rest) = url.strip_prefix("http://") else {
         return false;
     };

@@ -11,6 +11,7 @@ use crate::cli::{DeleteArgs, GlobalArgs, NameArgs};
 use crate::cluster::error::Action;
 use crate::cluster::wait::{WaitEnd, watch_until};
 use crate::cluster::{Cluster, access, served};
+use crate::commands::gitlab_hook::GitlabPlan;
 use crate::commands::hook::HookPlan;
 use crate::commands::{block_on, namespaces};
 use crate::error::{CliError, CliResult};
@@ -21,6 +22,7 @@ use crate::progress::{self, Waiting};
 pub fn delete(global: &GlobalArgs, args: &DeleteArgs) -> CliResult {
     let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
     let hook = HookPlan::from_args(&args.github, false)?;
+    let gitlab = GitlabPlan::from_args(&args.gitlab, false)?;
     if !args.silent {
         if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
             return Err(CliError::usage(format!(
@@ -49,11 +51,22 @@ pub fn delete(global: &GlobalArgs, args: &DeleteArgs) -> CliResult {
             }
             None => None,
         };
+        let gitlab = match &gitlab {
+            Some(gitlab) => {
+                let url = served_url(&cluster, global, &api, name).await?;
+                let id = gitlab.find(&url).await?;
+                Some((gitlab, url, id))
+            }
+            None => None,
+        };
         progress::action(&format!("deleting Receiver {namespace}/{name}"));
         let action = Action::object("delete", "receivers", namespace, name);
         let params = DeleteParams::default();
         cluster.call(&action, || api.delete(name, &params)).await?;
         output::println(&format!("✔ Receiver {namespace}/{name} deleted"))?;
+        if let Some((gitlab, url, id)) = gitlab {
+            gitlab.remove(id, &url).await?;
+        }
         match github {
             Some((hook, url, id)) => hook.remove(id, &url).await,
             None => Ok(()),
@@ -74,13 +87,13 @@ async fn served_url(cluster: &Cluster, global: &GlobalArgs, api: &Api<Receiver>,
     let served = served::served(cluster, &receiver, None, &global.flux_namespace).await?;
     if served.path.is_none() {
         return Err(CliError::failure(format!(
-            "Receiver {namespace}/{name} reports no webhook path, so its GitHub webhook cannot be found; \
+            "Receiver {namespace}/{name} reports no webhook path, so its webhook at the provider cannot be found; \
              nothing was deleted"
         )));
     }
     served.url.ok_or_else(|| {
         CliError::failure(format!(
-            "Receiver {namespace}/{name} has no known address, so its GitHub webhook cannot be found; \
+            "Receiver {namespace}/{name} has no known address, so its webhook at the provider cannot be found; \
              nothing was deleted"
         ))
     })

@@ -6,6 +6,7 @@ pub mod doctor;
 pub mod export;
 pub mod expose;
 pub mod get;
+pub mod gitlab_hook;
 pub mod hook;
 pub mod lifecycle;
 pub mod list;

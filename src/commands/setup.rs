@@ -17,6 +17,7 @@ use crate::cli::{GlobalArgs, SetupArgs, items};
 use crate::cluster::address::{self, Sources, WebhookBase};
 use crate::cluster::error::Action;
 use crate::cluster::{Cluster, access};
+use crate::commands::gitlab_hook::GitlabPlan;
 use crate::commands::hook::HookPlan;
 use crate::commands::{block_on, confirm_or_refuse, create, expose, key_value_map, label_map, namespaces, secret};
 use crate::error::{CliError, CliResult};
@@ -34,7 +35,19 @@ struct Plan {
 pub fn run(global: &GlobalArgs, args: &SetupArgs) -> CliResult {
     let interactive = !args.yes && !args.export && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let plan = plan(args, interactive)?;
-    let hook = hook_plan(args, &plan)?;
+    // The GitLab flags conflict with the GitHub ones: at most one is set.
+    let gitlab = GitlabPlan::for_setup(
+        &args.gitlab,
+        plan.provider,
+        &plan.events,
+        args.export,
+        args.dry_run_hook,
+    )?;
+    let hook = if gitlab.is_some() {
+        None
+    } else {
+        hook_plan(args, &plan)?
+    };
     let labels = label_map(&args.labels)?;
     let supplied = TokenSource::from_file_or_stdin(args.token_file.as_deref(), args.token_stdin).read()?;
     let labels_for_receiver = labels.clone();
@@ -110,7 +123,14 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs) -> CliResult {
             return output::println("nothing changed");
         }
     }
-    block_on(apply(&build, secret_options, supplied, &service, hook.as_ref()))
+    block_on(apply(
+        &build,
+        secret_options,
+        supplied,
+        &service,
+        hook.as_ref(),
+        gitlab.as_ref(),
+    ))
 }
 
 /// What to register at GitHub, checked before anything is written: only
@@ -267,6 +287,7 @@ async fn apply(
     supplied: Option<String>,
     service: &k8s_openapi::api::core::v1::Service,
     hook: Option<&HookPlan>,
+    gitlab: Option<&GitlabPlan>,
 ) -> CliResult {
     let (global, args, plan) = (build.global, build.args, build.plan);
     let step = |number: u8, what: &'static str| {
@@ -292,7 +313,7 @@ async fn apply(
         secret_options.name = kept;
     }
     let receiver = &build.receiver(&secret_options.name)?;
-    if hook.is_some() {
+    if hook.is_some() || gitlab.is_some() {
         reachable_from_github(&cluster, global, args).await?;
     }
     let secret_name = secret_options.name.clone();
@@ -376,6 +397,23 @@ async fn apply(
                     CliError::failure(format!("step 5/5 (GitHub webhook) failed: {e}; re-run setup to resume"))
                 })?;
         }
+        if let Some(gitlab) = gitlab {
+            let url = match &base {
+                Some(base) if !base.url.contains(".svc.cluster.local") => webhook_url(&base.url, path.as_str()),
+                _ => {
+                    return Err(CliError::failure(
+                        "the Receiver has no address GitLab can reach, so no GitLab webhook was registered: pass \
+                         --hostname (the host GitLab reaches it at) and re-run setup",
+                    ));
+                }
+            };
+            gitlab
+                .register(&url, token.as_deref().unwrap_or_default(), &plan.events)
+                .await
+                .map_err(|e| {
+                    CliError::failure(format!("step 5/5 (GitLab webhook) failed: {e}; re-run setup to resume"))
+                })?;
+        }
         Ok(())
     }
     .await;
@@ -399,8 +437,9 @@ async fn reachable_from_github(cluster: &Cluster, global: &GlobalArgs, args: &Se
     match found {
         Some(base) if !base.url.contains(".svc.cluster.local") => Ok(()),
         _ => Err(CliError::usage(
-            "the GitHub webhook needs an address GitHub can reach, and none is known: pass --hostname (the host \
-             GitHub reaches the webhook at) or expose it with a LoadBalancer or NodePort Service (nothing was changed)",
+            "the webhook at the provider needs an address the provider can reach, and none is known: pass \
+             --hostname (the host GitHub or GitLab reaches the webhook at) or expose it with a LoadBalancer or \
+             NodePort Service (nothing was changed)",
         )),
     }
 }

@@ -3,3 +3,4 @@
 //! the command line or the cluster.
 
 pub mod github;
+pub mod gitlab;

@@ -9,6 +9,7 @@ use assert_cmd::Command;
 use kube_emulator::{BackgroundEmulator, Options};
 
 pub mod github;
+pub mod gitlab;
 mod outcome;
 pub use outcome::*;
 pub mod testenv;
@@ -26,6 +27,7 @@ pub fn flux_receiver() -> Command {
         .env_remove("FLUXCD_PLUGINS")
         .env_remove("GITHUB_TOKEN")
         .env_remove("GH_TOKEN")
+        .env_remove("GITLAB_TOKEN")
         .env("HOME", empty_home())
         .env("NO_COLOR", "1");
     command

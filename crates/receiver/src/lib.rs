@@ -15,6 +15,7 @@ pub mod comma_list;
 pub mod delivery;
 pub mod duration;
 pub mod github;
+pub mod gitlab;
 pub mod hex;
 pub mod manifest;
 pub mod names;
