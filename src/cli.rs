@@ -173,6 +173,10 @@ pub struct ListArgs {
     /// Receiver's current URL.
     #[command(flatten)]
     pub github: GithubArgs,
+
+    /// With --gitlab-project/--gitlab-group: the same for GitLab.
+    #[command(flatten)]
+    pub gitlab: GitlabArgs,
 }
 
 /// `get [NAME]`.
@@ -245,17 +249,18 @@ impl GithubArgs {
     }
 }
 
-/// Where the Receiver's webhook is registered at GitLab, for `setup` (which
-/// creates or updates it) and `delete` (which removes it).
+/// Where the Receiver's webhook is registered at GitLab: `setup` creates or
+/// updates it, `rotate` repoints it, `delete` removes it, `doctor`, `list`
+/// and `get` read it.
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "GitLab webhook")]
 pub struct GitlabArgs {
-    /// GitLab project (full path) whose webhook for the Receiver setup creates or updates and delete removes (token: --gitlab-token-file or GITLAB_TOKEN)
+    /// GitLab project (full path) holding the Receiver's webhook: setup registers it, rotate repoints it, delete removes it, doctor, list and get read it (token: --gitlab-token-file or GITLAB_TOKEN)
     #[arg(long, value_name = "GROUP/PROJECT", value_parser = parse_gitlab_project,
           conflicts_with_all = ["gitlab_group", "github_repo", "github_org"])]
     pub gitlab_project: Option<receiver::gitlab::HookScope>,
 
-    /// GitLab group (full path) whose webhook (for all its projects) setup creates or updates and delete removes
+    /// GitLab group (full path) holding the Receiver's webhook (for all its projects), instead of --gitlab-project
     #[arg(long, value_name = "GROUP", value_parser = parse_gitlab_group, conflicts_with_all = ["github_repo", "github_org"])]
     pub gitlab_group: Option<receiver::gitlab::HookScope>,
 
@@ -450,6 +455,11 @@ pub struct RotateArgs {
     /// controller serves the new path, then redeliver what failed meanwhile.
     #[command(flatten)]
     pub github: GithubArgs,
+
+    /// The GitLab hook to repoint (URL and token in one request) once the
+    /// controller serves the new path.
+    #[command(flatten)]
+    pub gitlab: GitlabArgs,
 }
 
 /// `doctor [NAME]`.
@@ -480,6 +490,10 @@ pub struct DoctorArgs {
     /// The GitHub hook whose recent deliveries to read and explain.
     #[command(flatten)]
     pub github: GithubArgs,
+
+    /// The GitLab hook whose state and recent deliveries to read and explain.
+    #[command(flatten)]
+    pub gitlab: GitlabArgs,
 }
 
 /// `export NAME | --all`.
