@@ -106,6 +106,11 @@ impl GitlabPlan {
         GitlabPlan::from_args(args, dry_run)
     }
 
+    /// The scope's name, as `project group/app`.
+    pub fn scope_label(&self) -> String {
+        self.scope.to_string()
+    }
+
     fn client(&self) -> Client {
         Client::new(
             &self.gitlab_url,

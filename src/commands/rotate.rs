@@ -18,6 +18,7 @@ use crate::cli::{GlobalArgs, RotateArgs};
 use crate::cluster::address::{self, Sources};
 use crate::cluster::error::Action;
 use crate::cluster::{Cluster, access};
+use crate::commands::gitlab_hook::GitlabPlan;
 use crate::commands::hook::HookPlan;
 use crate::commands::lifecycle::{PickUp, pick_up_token};
 use crate::commands::{block_on, namespaces};
@@ -37,6 +38,7 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
     // A missing GitHub token is a usage error before anything is read.
     // A dry run sends nothing to GitHub, so it needs no token.
     let hook = HookPlan::from_args(&args.github, args.dry_run && args.github.scope().is_some())?;
+    let gitlab = GitlabPlan::from_args(&args.gitlab, args.dry_run)?;
     let cluster = Cluster::connect(global).await?;
     access::preflight(&cluster, "rotate", &namespaces(global), |_| false).await?;
     let (namespace, name) = (global.namespace.as_str(), args.name.as_str());
@@ -61,6 +63,12 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
     if hook.is_some() && receiver.spec.type_ != "github" {
         return Err(CliError::usage(format!(
             "--github-repo/--github-org repoint a GitHub webhook, but Receiver {namespace}/{name} is of type {}",
+            receiver.spec.type_
+        )));
+    }
+    if gitlab.is_some() && receiver.spec.type_ != "gitlab" {
+        return Err(CliError::usage(format!(
+            "--gitlab-project/--gitlab-group repoint a GitLab webhook, but Receiver {namespace}/{name} is of type {}",
             receiver.spec.type_
         )));
     }
@@ -132,18 +140,19 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
     }
     // The GitHub hook is found by the URL it delivers to now: after the
     // rotation that URL is gone.
-    let old_url = match (&hook, &base) {
-        (None, _) => None,
-        (Some(_), _) if old_path.is_empty() => {
+    let at_provider = hook.is_some() || gitlab.is_some();
+    let old_url = match (at_provider, &base) {
+        (false, _) => None,
+        (true, _) if old_path.is_empty() => {
             return Err(CliError::failure(format!(
-                "Receiver {namespace}/{name} serves no path yet, so no GitHub webhook can be matched to it \
+                "Receiver {namespace}/{name} serves no path yet, so no webhook at the provider can be matched to it \
                  (nothing was changed)"
             )));
         }
-        (Some(_), Some(base)) => Some(webhook_url(&base.url, &old_path)),
-        (Some(_), None) => {
+        (true, Some(base)) => Some(webhook_url(&base.url, &old_path)),
+        (true, None) => {
             return Err(CliError::usage(
-                "--github-repo/--github-org find the webhook by the Receiver's URL, and its host is not known: pass \
+                "the provider flags find the webhook by the Receiver's URL, and its host is not known: pass \
                  --hostname (nothing was changed)",
             ));
         }
@@ -161,12 +170,28 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
         } else {
             "dry run: nothing changed"
         };
-        return output::print(&format!("{plan}({note})\n"));
+        output::print(&format!("{plan}({note})\n"))?;
+        if let (Some(gitlab), Some(old_url)) = (&gitlab, &old_url) {
+            gitlab
+                .rotate(old_url, &show(&new_path), &new_token, &receiver.spec.events)
+                .await?;
+        }
+        return Ok(());
     }
     let located = match (&hook, &old_url) {
         (Some(hook), Some(old_url)) => Some(hook.locate(old_url).await?),
         _ => None,
     };
+    if let (Some(gitlab), Some(old_url)) = (&gitlab, &old_url)
+        && gitlab.find(old_url).await?.is_none()
+    {
+        return Err(CliError::failure(format!(
+            "no GitLab webhook of {} delivers to {old_url}, so there is none to repoint: register it with `{bin} \
+             setup` and --gitlab-project/--gitlab-group, or rotate without them (nothing was changed)",
+            gitlab.scope_label(),
+            bin = crate::plugin::display_name()
+        )));
+    }
     if args.yes {
         // Confirmed in advance, but every URL that moves is still named first.
         eprint!("{plan}");
@@ -289,6 +314,9 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
                  -n {namespace} --github-repo …` shows the deliveries that failed meanwhile"
             ));
             return output::print(&hook.redeliver_failed(located).await?);
+        }
+        if let (Some(gitlab), Some(old_url)) = (&gitlab, &old_url) {
+            return gitlab.rotate(old_url, &show(&new_path), &new_token, &events).await;
         }
         let read_it = if args.show_token {
             String::new()
