@@ -34,7 +34,8 @@ impl HookPlan {
         let Some(scope) = args.scope().cloned() else {
             if dry_run {
                 return Err(CliError::usage(
-                    "--dry-run-hook shows the GitHub requests, so it needs --github-repo OWNER/REPO or --github-org ORG",
+                    "--dry-run-hook shows the provider requests, so it needs --github-repo OWNER/REPO, --github-org ORG, \
+                     --gitlab-project GROUP/PROJECT or --gitlab-group GROUP",
                 ));
             }
             return Ok(None);
