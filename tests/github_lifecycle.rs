@@ -331,6 +331,13 @@ fn doctor_reads_the_deliveries_and_explains_each_failing_code() {
         "{stdout}"
     );
 
+    // What GitHub says is shown escaped: an event name with an escape
+    // sequence cannot act on the terminal.
+    github.record_delivery(REPO, id, Planted::new("push\u{1b}[2J", 404, "2030-01-01T00:00:00Z"));
+    let stdout = text(&doctor(&env).stdout);
+    assert!(!stdout.contains('\u{1b}'), "{stdout}");
+    assert!(stdout.contains("push\\u{1b}[2J"), "{stdout}");
+
     // The hook moved away: doctor says none delivers to the URL.
     let moved = github.call(
         "PATCH",

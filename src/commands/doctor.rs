@@ -72,7 +72,14 @@ pub fn run(global: &GlobalArgs, args: &DoctorArgs) -> CliResult {
         .await;
         // What was checked before a request failed is still worth reading
         // (a missing permission above explains a forbidden request).
-        let text: String = report.lines.iter().map(|l| format!("{l}\n")).collect();
+        // The lines quote the cluster and the provider (names, URLs,
+        // messages, a hook's events): escaped, so each stays one line and
+        // cannot act on the terminal.
+        let text: String = report
+            .lines
+            .iter()
+            .map(|l| format!("{}\n", crate::printable::escape_controls(l)))
+            .collect();
         output::print(&text)?;
         checked?;
         match report.failures {
