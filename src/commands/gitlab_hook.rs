@@ -10,6 +10,7 @@ use receiver::gitlab::{DesiredHook, HookScope, hook_flags};
 
 use crate::cli::GitlabArgs;
 use crate::commands::hook::plain_http_elsewhere;
+use crate::commands::provider_token::{self, TokenSources};
 use crate::error::{CliError, CliResult};
 use crate::provider::gitlab::Client;
 use crate::{output, progress};
@@ -228,30 +229,16 @@ impl GitlabPlan {
 /// The GitLab token: from `--gitlab-token-file`, else [`TOKEN_VARIABLE`]
 /// when it is set and not empty (`env` reads it).
 fn token(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> CliResult<String> {
-    if let Some(path) = file {
-        let raw = std::fs::read_to_string(path).map_err(|e| {
-            CliError::usage(format!(
-                "invalid value '{}' for '--gitlab-token-file <FILE>': cannot read it: {e}",
-                path.display()
-            ))
-        })?;
-        return receiver::token::normalize(&raw).map_err(|e| {
-            CliError::usage(format!(
-                "invalid value '{}' for '--gitlab-token-file <FILE>': {e}",
-                path.display()
-            ))
-        });
-    }
-    if let Some(value) = env(TOKEN_VARIABLE)
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-    {
-        return Ok(value);
-    }
-    Err(CliError::usage(format!(
+    let missing = format!(
         "--gitlab-project/--gitlab-group need a GitLab token with the api scope: pass --gitlab-token-file FILE or \
          set {TOKEN_VARIABLE} (nothing was changed)"
-    )))
+    );
+    let sources = TokenSources {
+        file_flag: "--gitlab-token-file <FILE>",
+        variables: &[TOKEN_VARIABLE],
+        missing: &missing,
+    };
+    provider_token::read(file, &sources, env)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use receiver::delivery::explain;
 use receiver::github::{DesiredHook, HookConfig, HookScope, hook_events, to_redeliver};
 
 use crate::cli::GithubArgs;
+use crate::commands::provider_token::{self, TokenSources};
 use crate::error::{CliError, CliResult};
 use crate::provider::github::Client;
 use crate::{output, printable, progress};
@@ -550,30 +551,17 @@ pub(crate) fn plain_http_elsewhere(url: &str) -> bool {
 /// The GitHub token: from `--github-token-file`, else the first of
 /// [`TOKEN_VARIABLES`] that is set and not empty (`env` reads one).
 fn token(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> CliResult<String> {
-    if let Some(path) = file {
-        let raw = std::fs::read_to_string(path).map_err(|e| {
-            CliError::usage(format!(
-                "invalid value '{}' for '--github-token-file <FILE>': cannot read it: {e}",
-                path.display()
-            ))
-        })?;
-        return receiver::token::normalize(&raw).map_err(|e| {
-            CliError::usage(format!(
-                "invalid value '{}' for '--github-token-file <FILE>': {e}",
-                path.display()
-            ))
-        });
-    }
-    for name in TOKEN_VARIABLES {
-        if let Some(value) = env(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
-            return Ok(value);
-        }
-    }
-    Err(CliError::usage(format!(
+    let missing = format!(
         "--github-repo/--github-org need a GitHub token: pass --github-token-file FILE or set {} or {} \
          (nothing was changed)",
         TOKEN_VARIABLES[0], TOKEN_VARIABLES[1]
-    )))
+    );
+    let sources = TokenSources {
+        file_flag: "--github-token-file <FILE>",
+        variables: &TOKEN_VARIABLES,
+        missing: &missing,
+    };
+    provider_token::read(file, &sources, env)
 }
 
 #[cfg(test)]

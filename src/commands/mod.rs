@@ -10,6 +10,7 @@ pub mod gitlab_hook;
 pub mod hook;
 pub mod lifecycle;
 pub mod list;
+pub mod provider_token;
 pub mod rbac;
 pub mod rotate;
 pub mod secret;
