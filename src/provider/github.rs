@@ -70,7 +70,7 @@ impl Client {
 
     /// A request to `path` under the API URL.
     fn request(&self, method: &'static str, path: &str, body: Option<serde_json::Value>) -> Request {
-        Request::new(method, &self.api_url, path, &self.token, &user_agent(), body)
+        receiver::github::request(method, &self.api_url, path, &self.token, &user_agent(), body)
     }
 
     /// The requests [`Client::ensure_hook`] would start with, for

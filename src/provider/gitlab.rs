@@ -50,7 +50,7 @@ impl Client {
 
     /// A request to `path` under the API URL.
     fn request(&self, method: &'static str, path: &str, body: Option<serde_json::Value>) -> Request {
-        Request::new(
+        receiver::gitlab::request(
             method,
             &self.api_url,
             path,

@@ -11,6 +11,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::api_request::ApiRequest;
+
 /// The `--github-api-url` default.
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
 
@@ -429,83 +431,39 @@ pub fn scope_hint(granted: Option<&str>, accepted: Option<&str>, permissions: Op
     parts.join("; ")
 }
 
-/// One API request, built once and either sent or shown (`--dry-run`).
-/// Its `Debug` is [`Request::redacted`]: a stray `{:?}` shows no token.
-#[derive(Clone, PartialEq)]
-pub struct Request {
-    /// `GET`, `POST`, `PATCH` or `DELETE`.
-    pub method: &'static str,
-    /// The whole URL.
-    pub url: String,
-    /// Every header, `Authorization` included.
-    pub headers: Vec<(String, String)>,
-    /// The JSON body, if any.
-    pub body: Option<serde_json::Value>,
-}
+/// One API request, built once and either sent or shown (`--dry-run`),
+/// with the token and the hook's secret redacted in what is shown and in
+/// its `Debug`.
+pub type Request = ApiRequest;
 
-/// Shown instead of a secret.
-pub const REDACTED: &str = "[redacted]";
+pub use crate::api_request::REDACTED;
 
-impl Request {
-    /// A request to `path` under `api_url` (no trailing `/`) with the
-    /// headers GitHub asks for, authenticated with `token`.
-    pub fn new(
-        method: &'static str,
-        api_url: &str,
-        path: &str,
-        token: &str,
-        user_agent: &str,
-        body: Option<serde_json::Value>,
-    ) -> Request {
-        let mut headers = vec![
-            ("Accept".to_string(), ACCEPT.to_string()),
-            ("X-GitHub-Api-Version".to_string(), API_VERSION.to_string()),
-            ("Authorization".to_string(), format!("Bearer {token}")),
-            ("User-Agent".to_string(), user_agent.to_string()),
-        ];
-        if body.is_some() {
-            headers.push(("Content-Type".to_string(), "application/json".to_string()));
-        }
-        Request {
-            method,
-            url: format!("{}{path}", api_url.trim_end_matches('/')),
-            headers,
-            body,
-        }
+/// A request to `path` under `api_url` (no trailing `/`) with the headers
+/// GitHub asks for, authenticated with `token`.
+pub fn request(
+    method: &'static str,
+    api_url: &str,
+    path: &str,
+    token: &str,
+    user_agent: &str,
+    body: Option<serde_json::Value>,
+) -> Request {
+    let mut headers = vec![
+        ("Accept".to_string(), ACCEPT.to_string()),
+        ("X-GitHub-Api-Version".to_string(), API_VERSION.to_string()),
+        ("Authorization".to_string(), format!("Bearer {token}")),
+        ("User-Agent".to_string(), user_agent.to_string()),
+    ];
+    if body.is_some() {
+        headers.push(("Content-Type".to_string(), "application/json".to_string()));
     }
-
-    /// The request as text, with the token and the hook's secret replaced
-    /// by [`REDACTED`]: the request line, the headers, a blank line and the
-    /// pretty-printed body.
-    pub fn redacted(&self) -> String {
-        let mut text = format!("{} {}\n", self.method, self.url);
-        for (name, value) in &self.headers {
-            let value = if name.eq_ignore_ascii_case("authorization") {
-                match value.split_once(' ') {
-                    Some((scheme, _)) => format!("{scheme} {REDACTED}"),
-                    None => REDACTED.to_string(),
-                }
-            } else {
-                value.clone()
-            };
-            text.push_str(&format!("{name}: {value}\n"));
-        }
-        if let Some(body) = &self.body {
-            let mut body = body.clone();
-            if let Some(secret) = body.pointer_mut("/config/secret") {
-                *secret = serde_json::Value::String(REDACTED.to_string());
-            }
-            text.push('\n');
-            text.push_str(&serde_json::to_string_pretty(&body).unwrap_or_default());
-            text.push('\n');
-        }
-        text
-    }
-}
-
-impl std::fmt::Debug for Request {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.redacted())
+    ApiRequest {
+        method,
+        url: format!("{}{path}", api_url.trim_end_matches('/')),
+        headers,
+        body,
+        secret_headers: &[],
+        secret_fields: &["/config/secret"],
     }
 }
 
@@ -696,7 +654,7 @@ mod tests {
             events: vec!["push".into()],
             config: HookConfig::new("https://flux.example.com/hook/abc", "s3cret-hook"),
         };
-        let request = Request::new(
+        let request = request(
             "POST",
             "https://api.github.com/",
             "/repos/o/r/hooks",

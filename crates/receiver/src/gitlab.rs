@@ -15,6 +15,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::api_request::ApiRequest;
+
 /// The `--gitlab-url` default.
 pub const DEFAULT_URL: &str = "https://gitlab.com";
 
@@ -28,7 +30,7 @@ pub const PER_PAGE: u32 = 100;
 pub const TOKEN_HEADER: &str = "PRIVATE-TOKEN";
 
 /// Shown instead of a secret.
-pub const REDACTED: &str = "[redacted]";
+pub use crate::api_request::REDACTED;
 
 /// How deep GitLab nests groups: a group and 19 subgroups.
 const MAX_DEPTH: usize = 20;
@@ -396,80 +398,35 @@ pub fn next_page(x_next_page: Option<&str>, link: Option<&str>) -> Option<NextPa
 }
 
 /// One API request, built once and either sent or shown
-/// (`--dry-run-hook`). Its `Debug` is [`Request::redacted`].
-#[derive(Clone, PartialEq)]
-pub struct Request {
-    /// `GET`, `POST`, `PUT` or `DELETE`.
-    pub method: &'static str,
-    /// The whole URL.
-    pub url: String,
-    /// Every header, the token's included.
-    pub headers: Vec<(String, String)>,
-    /// The JSON body, if any.
-    pub body: Option<Value>,
-}
+/// (`--dry-run-hook`), with the API token and the hook's token redacted in
+/// what is shown and in its `Debug`.
+pub type Request = ApiRequest;
 
-impl Request {
-    /// A request to `path` under `api_url` (`…/api/v4`, no trailing `/`),
-    /// authenticated with `token` in `PRIVATE-TOKEN`.
-    pub fn new(
-        method: &'static str,
-        api_url: &str,
-        path: &str,
-        token: &str,
-        user_agent: &str,
-        body: Option<Value>,
-    ) -> Request {
-        let mut headers = vec![
-            ("Accept".to_string(), "application/json".to_string()),
-            (TOKEN_HEADER.to_string(), token.to_string()),
-            ("User-Agent".to_string(), user_agent.to_string()),
-        ];
-        if body.is_some() {
-            headers.push(("Content-Type".to_string(), "application/json".to_string()));
-        }
-        Request {
-            method,
-            url: format!("{}{path}", api_url.trim_end_matches('/')),
-            headers,
-            body,
-        }
+/// A request to `path` under `api_url` (`…/api/v4`, no trailing `/`),
+/// authenticated with `token` in `PRIVATE-TOKEN`.
+pub fn request(
+    method: &'static str,
+    api_url: &str,
+    path: &str,
+    token: &str,
+    user_agent: &str,
+    body: Option<Value>,
+) -> Request {
+    let mut headers = vec![
+        ("Accept".to_string(), "application/json".to_string()),
+        (TOKEN_HEADER.to_string(), token.to_string()),
+        ("User-Agent".to_string(), user_agent.to_string()),
+    ];
+    if body.is_some() {
+        headers.push(("Content-Type".to_string(), "application/json".to_string()));
     }
-
-    /// The request as text, with the API token and the hook's token
-    /// replaced by [`REDACTED`]: the request line, the headers, a blank
-    /// line and the pretty-printed body.
-    pub fn redacted(&self) -> String {
-        let mut text = format!("{} {}\n", self.method, self.url);
-        for (name, value) in &self.headers {
-            let value = if name.eq_ignore_ascii_case(TOKEN_HEADER) {
-                REDACTED.to_string()
-            } else if name.eq_ignore_ascii_case("authorization") {
-                match value.split_once(' ') {
-                    Some((scheme, _)) => format!("{scheme} {REDACTED}"),
-                    None => REDACTED.to_string(),
-                }
-            } else {
-                value.clone()
-            };
-            text.push_str(&format!("{name}: {value}\n"));
-        }
-        if let Some(body) = &self.body {
-            let mut body = body.clone();
-            if let Some(token) = body.get_mut("token") {
-                *token = Value::String(REDACTED.to_string());
-            }
-            text.push('\n');
-            text.push_str(&serde_json::to_string_pretty(&body).unwrap_or_default());
-            text.push('\n');
-        }
-        text
-    }
-}
-
-impl std::fmt::Debug for Request {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.redacted())
+    ApiRequest {
+        method,
+        url: format!("{}{path}", api_url.trim_end_matches('/')),
+        headers,
+        body,
+        secret_headers: &[TOKEN_HEADER],
+        secret_fields: &["/token"],
     }
 }
 
@@ -643,7 +600,7 @@ mod tests {
             token: "s3cret-hook".into(),
             flags: hook_flags(&project, &[]).unwrap(),
         };
-        let request = Request::new(
+        let request = request(
             "POST",
             "https://gitlab.example.com/api/v4/",
             &project.hooks_path(),

@@ -11,6 +11,7 @@
 pub mod address;
 pub mod answer;
 pub mod api;
+pub mod api_request;
 pub mod comma_list;
 pub mod delivery;
 pub mod duration;
