@@ -441,53 +441,62 @@ fn judge_events(
         ),
         fix: None,
     }];
-    // One finding per failing code, newest first.
-    let mut codes: Vec<u16> = Vec::new();
+    // One finding per failing code, newest first; a 400 split by its
+    // cause (an event the Receiver does not accept, or the token).
+    let cause = |event: &HookEvent| -> Option<String> {
+        let header = header_of(event);
+        (code_of(event) == 400
+            && !accepted_events.is_empty()
+            && !accepted_events.iter().any(|e| e.eq_ignore_ascii_case(&header)))
+        .then_some(header)
+    };
+    let mut keys: Vec<(u16, Option<String>)> = Vec::new();
     for event in events.iter().filter(|e| !explain(code_of(e)).accepted) {
-        if !codes.contains(&code_of(event)) {
-            codes.push(code_of(event));
+        let key = (code_of(event), cause(event));
+        if !keys.contains(&key) {
+            keys.push(key);
         }
     }
-    for code in codes {
-        let with_code: Vec<&HookEvent> = events.iter().filter(|e| code_of(e) == code).collect();
-        let explanation = explain(code);
+    let newest_key = (code_of(newest), cause(newest));
+    for key in keys {
+        let (code, refused) = &key;
+        let with_key: Vec<&HookEvent> = events
+            .iter()
+            .filter(|e| code_of(e) == *code && cause(e) == *refused)
+            .collect();
+        let explanation = explain(*code);
         let mut meaning = explanation.meaning.to_string();
         let mut fix = explanation.fix(bin);
-        if code == 400 {
+        if *code == 400 {
             // The controller's 400 is a token that does not match or an
             // event it does not accept: the delivery's trigger tells which.
-            let refused: Vec<String> = with_code
-                .iter()
-                .map(|e| header_of(e))
-                .filter(|header| {
-                    !accepted_events.is_empty() && !accepted_events.iter().any(|e| e.eq_ignore_ascii_case(header))
-                })
-                .collect();
-            if let Some(header) = refused.first() {
-                meaning = format!(
-                    "the controller refused event '{}' (X-Gitlab-Event): it is not in the Receiver's spec.events",
-                    printable::escape_controls(header)
-                );
-                fix = format!(
-                    "add it: `{bin} create {name} -n {namespace} --event '{}' …` with the other flags",
-                    printable::escape_controls(header)
-                );
-            } else {
-                meaning = "the controller refused it: the webhook's X-Gitlab-Token does not match the Secret's token"
-                    .to_string();
-                fix = format!("{bin} setup {name} -n {namespace} {flag} sets the webhook's secret token to the token");
+            match refused {
+                Some(header) => {
+                    let header = printable::escape_controls(header);
+                    meaning = format!(
+                        "the controller refused event '{header}' (X-Gitlab-Event): it is not in the Receiver's \
+                         spec.events"
+                    );
+                    fix = format!(
+                        "add it: `{bin} create {name} -n {namespace} --event '{header}' …` with the other flags"
+                    );
+                }
+                None => {
+                    meaning = "the controller refused it: the webhook's X-Gitlab-Token does not match the Secret's \
+                               token"
+                        .to_string();
+                    fix = format!(
+                        "{bin} setup {name} -n {namespace} {flag} sets the webhook's secret token to the token"
+                    );
+                }
             }
         }
         findings.push(Finding {
-            level: if code_of(newest) == code {
-                Level::Fail
-            } else {
-                Level::Warn
-            },
+            level: if newest_key == key { Level::Fail } else { Level::Warn },
             what: format!(
                 "{} of them answered {}: {meaning}",
-                with_code.len(),
-                describe_code(with_code[0])
+                with_key.len(),
+                describe_code(with_key[0])
             ),
             fix: Some(fix),
         });
