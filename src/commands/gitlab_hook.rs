@@ -605,6 +605,79 @@ mod tests {
         assert!(err.to_string().contains("--gitlab-token-file"), "{err}");
     }
 
+    fn event(id: u64, trigger: &str, status: serde_json::Value) -> HookEvent {
+        HookEvent {
+            id,
+            url: None,
+            trigger: Some(trigger.into()),
+            response_status: status,
+            execution_duration: None,
+            created_at: Some(format!("2026-12-02T10:00:{id:02}Z")),
+        }
+    }
+
+    fn judged(events: &[HookEvent], accepted: &[&str]) -> Vec<Finding> {
+        let accepted: Vec<String> = accepted.iter().map(|e| e.to_string()).collect();
+        judge_events(events, &accepted, "app", "flux-system", "--gitlab-project g/p")
+    }
+
+    #[test]
+    fn events_failing_now_fail_older_failures_warn_and_a_400_is_told_apart_by_its_trigger() {
+        use serde_json::json;
+        let findings = judged(
+            &[
+                event(5, "push_hooks", json!("404")),
+                event(4, "push_hooks", json!("200")),
+                event(3, "push_hooks", json!(503)),
+                event(2, "tag_push_hooks", json!("400")),
+                event(1, "push_hooks", json!("400")),
+            ],
+            &["Push Hook"],
+        );
+        assert_eq!(findings.len(), 5, "{findings:#?}");
+        assert_eq!(findings[0].level, Level::Fail);
+        assert!(
+            findings[0].what.contains(
+                "last 5 deliveries: 1 accepted; the newest (Push Hook at 2026-12-02T10:00:05Z) was answered 404"
+            ),
+            "{findings:#?}"
+        );
+        assert_eq!(findings[1].level, Level::Fail);
+        assert!(findings[1].what.starts_with("1 of them answered 404: no Receiver"));
+        assert_eq!(findings[2].level, Level::Warn);
+        assert!(findings[2].what.starts_with("1 of them answered 503"));
+        assert!(
+            findings[3].what.contains("refused event 'Tag Push Hook'"),
+            "{findings:#?}"
+        );
+        assert!(findings[4].what.contains("X-Gitlab-Token"), "{findings:#?}");
+        assert!(
+            findings[4]
+                .fix
+                .as_deref()
+                .unwrap()
+                .contains("setup app -n flux-system --gitlab-project g/p")
+        );
+        // Every event accepted: a 400 can only be the token.
+        assert!(
+            judged(&[event(1, "tag_push_hooks", json!("400"))], &[])[1]
+                .what
+                .contains("X-Gitlab-Token")
+        );
+        let unreachable = judged(&[event(1, "push_hooks", json!("internal error"))], &[]);
+        assert!(
+            unreachable[0].what.ends_with("answered nothing (internal error)"),
+            "{unreachable:#?}"
+        );
+        assert!(unreachable[1].what.contains("could not connect"));
+        assert_eq!(judged(&[], &[])[0].level, Level::Warn);
+        assert!(
+            judged(&[event(1, "push_hooks", json!("200"))], &[])
+                .iter()
+                .all(|f| f.level == Level::Pass)
+        );
+    }
+
     #[test]
     fn a_plan_never_shows_its_token() {
         let plan = GitlabPlan::new(HookScope::parse_group("g").unwrap(), "https://gitlab.com/", "glpat-xyz");
