@@ -338,7 +338,7 @@ impl GitlabPlan {
         match client.recent_events(hook.id, RECENT).await {
             Ok(Some(mut recent)) => {
                 // Newest first, whatever order the server lists them in.
-                recent.sort_by(|a, b| b.id.cmp(&a.id));
+                recent.sort_by_key(|event| std::cmp::Reverse(event.id));
                 findings.extend(judge_events(&recent, events, name, namespace, &flag));
             }
             Ok(None) => findings.push(finding(
