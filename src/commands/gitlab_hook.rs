@@ -281,8 +281,10 @@ impl GitlabPlan {
             None,
         )];
         let kind = if self.scope.is_group() { "group" } else { "project" };
-        // GitLab turns off a hook that keeps failing; an update does not
-        // turn it back on: a test delivery answered 2xx does.
+        // GitLab turns off a hook that keeps failing; its docs
+        // (user/project/integrations/webhooks.md, "Re-enable disabled
+        // webhooks") turn it back on by a test request answered 2xx, not
+        // by an update such as setup's PUT.
         let reenable = format!(
             "fix what its deliveries are answered (below), then re-enable it in the {kind}'s Webhooks settings \
              (Test sends a delivery; a 2xx answer re-enables the hook)"
