@@ -94,12 +94,17 @@ pub struct ReceiverRow {
     /// to `url`, for a github Receiver whose URL is known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub github_hook: Option<GithubHook>,
+    /// With `--gitlab-project`/`--gitlab-group`: the GitLab webhook
+    /// delivering to `url`, for a gitlab Receiver whose URL is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gitlab_hook: Option<GithubHook>,
 }
 
-/// Whether a GitHub webhook delivers to a Receiver's current URL.
+/// Whether a provider's webhook (GitHub's or GitLab's) delivers to a
+/// Receiver's current URL.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GithubHook {
-    /// `repository o/r` or `organization o`.
+    /// `repository o/r`, `organization o`, `project g/p` or `group g`.
     pub scope: String,
     /// The hook's id; `None` when no hook of the scope delivers there.
     pub id: Option<u64>,
@@ -255,6 +260,7 @@ fn base_row(receiver: &Receiver) -> ReceiverRow {
         url: None,
         problem: None,
         github_hook: None,
+        gitlab_hook: None,
     }
 }
 

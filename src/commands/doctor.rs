@@ -16,6 +16,7 @@ use crate::cluster::address::{self, Sources, WebhookBase};
 use crate::cluster::error::Action;
 use crate::cluster::{Cluster, access, flux_objects, served};
 use crate::commands::block_on;
+use crate::commands::gitlab_hook::GitlabPlan;
 use crate::commands::hook::{HookPlan, Level};
 use crate::error::{CliError, CliResult};
 use crate::plugin::display_name;
@@ -55,6 +56,7 @@ impl Report {
 pub fn run(global: &GlobalArgs, args: &DoctorArgs) -> CliResult {
     // A GitHub flag without a token is a usage error before anything runs.
     let hook = HookPlan::from_args(&args.github, false)?;
+    let gitlab = GitlabPlan::from_args(&args.gitlab, false)?;
     block_on(async {
         let cluster = Cluster::connect(global).await?;
         let mut report = Report {
@@ -65,7 +67,15 @@ pub fn run(global: &GlobalArgs, args: &DoctorArgs) -> CliResult {
         let checked: CliResult = async {
             if check_flux(&cluster, global, &mut report).await? {
                 let base = check_exposure(&cluster, global, args, &mut report).await;
-                check_receivers(&cluster, global, args, base.as_ref(), hook.as_ref(), &mut report).await?;
+                check_receivers(
+                    &cluster,
+                    global,
+                    args,
+                    base.as_ref(),
+                    (hook.as_ref(), gitlab.as_ref()),
+                    &mut report,
+                )
+                .await?;
             }
             Ok(())
         }
@@ -254,7 +264,7 @@ async fn check_receivers(
     global: &GlobalArgs,
     args: &DoctorArgs,
     base: Option<&WebhookBase>,
-    hook: Option<&HookPlan>,
+    (hook, gitlab): (Option<&HookPlan>, Option<&GitlabPlan>),
     report: &mut Report,
 ) -> CliResult {
     let namespace = global.namespace.as_str();
@@ -290,6 +300,10 @@ async fn check_receivers(
         if let Some(hook) = hook {
             let address = (args.hostname.as_deref(), global.flux_namespace.as_str());
             check_github_hook(cluster, namespace, receiver, address, hook, report).await?;
+        }
+        if let Some(gitlab) = gitlab {
+            let address = (args.hostname.as_deref(), global.flux_namespace.as_str());
+            check_gitlab_hook(cluster, namespace, receiver, address, gitlab, report).await?;
         }
     }
     Ok(())
@@ -523,6 +537,47 @@ async fn check_github_hook(
         None => report.add(
             Verdict::Warn,
             "  GitHub webhook not checked: the Receiver's URL is not known (it serves no path, or pass --hostname)",
+            None,
+        ),
+    }
+    Ok(())
+}
+
+/// The Receiver's GitLab webhook, read at GitLab: that one delivers to its
+/// current URL and is not turned off, and what its recent deliveries were
+/// answered.
+async fn check_gitlab_hook(
+    cluster: &Cluster,
+    namespace: &str,
+    receiver: &Receiver,
+    (hostname, flux_namespace): (Option<&str>, &str),
+    gitlab: &GitlabPlan,
+    report: &mut Report,
+) -> CliResult {
+    if receiver.spec.provider() != Some(ProviderType::Gitlab) {
+        report.add(
+            Verdict::Warn,
+            format!("  GitLab webhook not checked: type {}, not gitlab", receiver.spec.type_),
+            None,
+        );
+        return Ok(());
+    }
+    let name = receiver.name_any();
+    let served = served::served(cluster, receiver, hostname, flux_namespace).await?;
+    match served.url {
+        Some(url) => {
+            for finding in gitlab.inspect(&url, &name, namespace, &receiver.spec.events).await {
+                let verdict = match finding.level {
+                    Level::Pass => Verdict::Pass,
+                    Level::Warn => Verdict::Warn,
+                    Level::Fail => Verdict::Fail,
+                };
+                report.add(verdict, format!("  {}", finding.what), finding.fix);
+            }
+        }
+        None => report.add(
+            Verdict::Warn,
+            "  GitLab webhook not checked: the Receiver's URL is not known (it serves no path, or pass --hostname)",
             None,
         ),
     }

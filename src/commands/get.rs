@@ -10,6 +10,7 @@ use crate::cli::{GetArgs, GlobalArgs, OutputFormat};
 use crate::cluster::address;
 use crate::cluster::error::Action;
 use crate::cluster::{Cluster, flux_objects};
+use crate::commands::gitlab_hook::GitlabPlan;
 use crate::commands::hook::HookPlan;
 use crate::commands::{block_on, list};
 use crate::error::{CliError, CliResult};
@@ -45,6 +46,7 @@ pub fn run(global: &GlobalArgs, args: &GetArgs) -> CliResult {
 
 async fn detail(global: &GlobalArgs, args: &GetArgs, name: &str) -> CliResult {
     let hook = HookPlan::from_args(&args.list.github, false)?;
+    let gitlab = GitlabPlan::from_args(&args.list.gitlab, false)?;
     let cluster = Cluster::connect(global).await?;
     let namespace = global.namespace.as_str();
     let api: Api<Receiver> = Api::namespaced(cluster.client.clone(), namespace);
@@ -135,6 +137,13 @@ async fn detail(global: &GlobalArgs, args: &GetArgs, name: &str) -> CliResult {
                         None => format!("✗ no hook of {} delivers to this URL", hook.scope_label()),
                     };
                     lines.push(("GitHub webhook", line));
+                }
+                if let Some(gitlab) = &gitlab {
+                    let line = match gitlab.ids_for(&[url.as_str()]).await?.first().copied().flatten() {
+                        Some(id) => format!("✔ hook {id} of {} delivers to this URL", gitlab.scope_label()),
+                        None => format!("✗ no hook of {} delivers to this URL", gitlab.scope_label()),
+                    };
+                    lines.push(("GitLab webhook", line));
                 }
             }
             None => lines.push((

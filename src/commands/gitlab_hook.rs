@@ -6,14 +6,15 @@
 use std::path::Path;
 
 use receiver::ProviderType;
-use receiver::gitlab::{DesiredHook, HookScope, hook_flags};
+use receiver::delivery::explain;
+use receiver::gitlab::{DesiredHook, HookEvent, HookScope, hook_flags};
 
 use crate::cli::GitlabArgs;
-use crate::commands::hook::plain_http_elsewhere;
+use crate::commands::hook::{Finding, Level, plain_http_elsewhere};
 use crate::commands::provider_token::{self, TokenSources};
 use crate::error::{CliError, CliResult};
 use crate::provider::gitlab::Client;
-use crate::{output, progress};
+use crate::{output, printable, progress};
 
 /// The environment variable a GitLab token is read from.
 pub const TOKEN_VARIABLE: &str = "GITLAB_TOKEN";
@@ -226,6 +227,286 @@ impl GitlabPlan {
     }
 }
 
+impl GitlabPlan {
+    /// For each of `urls`, the id of the hook delivering there, if any
+    /// (one listing of the scope's hooks for them all).
+    pub async fn ids_for(&self, urls: &[&str]) -> CliResult<Vec<Option<u64>>> {
+        let hooks = self.client().list().await.map_err(CliError::failure)?;
+        Ok(urls
+            .iter()
+            .map(|url| receiver::gitlab::find_hook(&hooks, url).map(|hook| hook.id))
+            .collect())
+    }
+
+    /// What `doctor` says of the hook that should deliver to `url` (the
+    /// Receiver `name` in `namespace`, accepting `events`): whether one
+    /// does, whether GitLab has turned it off, whether its flags cover the
+    /// events, and what its recent deliveries were answered, explained.
+    pub async fn inspect(&self, url: &str, name: &str, namespace: &str, events: &[String]) -> Vec<Finding> {
+        let client = self.client();
+        let bin = crate::plugin::display_name();
+        let flag = format!("{} {}", self.scope.flag(), self.scope.path());
+        let setup = format!("{bin} setup {name} -n {namespace} {flag}");
+        let finding = |level: Level, what: String, fix: Option<String>| Finding { level, what, fix };
+        let hooks = match client.list().await {
+            Ok(hooks) => hooks,
+            Err(e) => return vec![finding(Level::Fail, format!("GitLab webhook not checked: {e}"), None)],
+        };
+        let Some(hook) = receiver::gitlab::find_hook(&hooks, url) else {
+            let stale = stale_hooks(&hooks, url);
+            let what = if stale.is_empty() {
+                format!("no GitLab webhook of {} delivers to {url}", self.scope)
+            } else {
+                format!(
+                    "no GitLab webhook of {} delivers to {url}; {} deliver to other /hook/ paths of this host \
+                     (stale after a rotation?): {}",
+                    self.scope,
+                    stale.len(),
+                    stale.join(", ")
+                )
+            };
+            return vec![finding(
+                Level::Fail,
+                what,
+                Some(format!(
+                    "{setup} registers it (and points no stale one anywhere: delete those at GitLab)"
+                )),
+            )];
+        };
+        let mut findings = vec![finding(
+            Level::Pass,
+            format!(
+                "GitLab webhook {} of {} delivers to the current URL",
+                hook.id, self.scope
+            ),
+            None,
+        )];
+        let kind = if self.scope.is_group() { "group" } else { "project" };
+        // GitLab turns off a hook that keeps failing; its docs
+        // (user/project/integrations/webhooks.md, "Re-enable disabled
+        // webhooks") turn it back on by a test request answered 2xx, not
+        // by an update such as setup's PUT.
+        let reenable = format!(
+            "fix what its deliveries are answered (below), then re-enable it in the {kind}'s Webhooks settings \
+             (Test sends a delivery; a 2xx answer re-enables the hook)"
+        );
+        match hook.alert_status.as_deref() {
+            Some("temporarily_disabled") => findings.push(finding(
+                Level::Fail,
+                format!(
+                    "GitLab webhook {} is temporarily disabled after failing deliveries{}: GitLab sends nothing \
+                     until then",
+                    hook.id,
+                    hook.disabled_until
+                        .as_deref()
+                        .map(|until| format!(" until {}", printable::escape_controls(until)))
+                        .unwrap_or_default()
+                ),
+                Some(reenable.clone()),
+            )),
+            Some("disabled") => findings.push(finding(
+                Level::Fail,
+                format!(
+                    "GitLab webhook {} is disabled after failing deliveries: GitLab sends nothing",
+                    hook.id
+                ),
+                Some(reenable.clone()),
+            )),
+            _ => {}
+        }
+        if let Ok(wanted) = hook_flags(&self.scope, events) {
+            let missing: Vec<&str> = wanted
+                .iter()
+                .filter(|(flag, on)| **on && hook.flag(flag) == Some(false))
+                .map(|(flag, _)| *flag)
+                .collect();
+            if !missing.is_empty() {
+                findings.push(finding(
+                    Level::Warn,
+                    format!(
+                        "GitLab webhook {} does not send {} (its flags {} are off)",
+                        hook.id,
+                        receiver::gitlab::EVENTS
+                            .iter()
+                            .filter(|e| missing.contains(&e.flag))
+                            .map(|e| e.header)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        missing.join(", ")
+                    ),
+                    Some(format!("{setup} turns them on")),
+                ));
+            }
+        }
+        match client.recent_events(hook.id, RECENT).await {
+            Ok(Some(mut recent)) => {
+                // Newest first, whatever order the server lists them in.
+                recent.sort_by_key(|event| std::cmp::Reverse(event.id));
+                findings.extend(judge_events(&recent, events, name, namespace, &flag));
+            }
+            Ok(None) => findings.push(finding(
+                Level::Warn,
+                "GitLab older than 17.3 keeps no delivery log readable by the API: its deliveries were not checked"
+                    .to_string(),
+                Some(format!(
+                    "read them in the {kind}'s Webhooks settings (Edit, Recent events)"
+                )),
+            )),
+            Err(e) => findings.push(finding(
+                Level::Fail,
+                format!("its deliveries could not be read: {e}"),
+                None,
+            )),
+        }
+        findings
+    }
+}
+
+/// How many recent events `doctor` reads.
+const RECENT: u32 = 20;
+
+/// The other hooks of `hooks` delivering to a `/hook/` path on `url`'s
+/// host, as `id → url`: a Receiver's URLs from before a rotation.
+fn stale_hooks(hooks: &[receiver::gitlab::Hook], url: &str) -> Vec<String> {
+    let Some(prefix) = url.find("/hook/").map(|at| &url[..at + "/hook/".len()]) else {
+        return Vec::new();
+    };
+    hooks
+        .iter()
+        .filter(|hook| hook.url != url && hook.url.starts_with(prefix))
+        .map(|hook| format!("{} → {}", hook.id, printable::escape_controls(&hook.url)))
+        .collect()
+}
+
+/// An event's status code: GitLab's text parsed, 0 for no answer
+/// (`internal error`, empty).
+fn code_of(event: &HookEvent) -> u16 {
+    event.status().trim().parse().unwrap_or(0)
+}
+
+/// `404`, or for no answer GitLab's words (`nothing (internal error)`).
+fn describe_code(event: &HookEvent) -> String {
+    match code_of(event) {
+        0 => {
+            let status = event.status();
+            let status = if status.trim().is_empty() {
+                "no status"
+            } else {
+                status.as_str()
+            };
+            format!("nothing ({})", printable::escape_controls(status))
+        }
+        code => code.to_string(),
+    }
+}
+
+/// The `X-Gitlab-Event` an event was sent as, from its trigger.
+fn header_of(event: &HookEvent) -> String {
+    let trigger = event.trigger.as_deref().unwrap_or_default();
+    receiver::gitlab::event_of_trigger(trigger)
+        .map(|e| e.header.to_string())
+        .unwrap_or_else(|| trigger.to_string())
+}
+
+/// What recent `events` (newest first) say: how many were accepted, and
+/// each status code that was not, explained with its fix; a failure when
+/// the newest failed (deliveries are being lost now), a warning when a
+/// later one succeeded.
+fn judge_events(
+    events: &[HookEvent],
+    accepted_events: &[String],
+    name: &str,
+    namespace: &str,
+    flag: &str,
+) -> Vec<Finding> {
+    let bin = crate::plugin::display_name();
+    let Some(newest) = events.first() else {
+        return vec![Finding {
+            level: Level::Warn,
+            what: "GitLab has no recent deliveries of this webhook (none in the last 7 days, or it never fired)"
+                .to_string(),
+            fix: Some(format!("push to the project, or `{bin} trigger {name} -n {namespace}`")),
+        }];
+    };
+    let accepted = events.iter().filter(|e| explain(code_of(e)).accepted).count();
+    let mut findings = vec![Finding {
+        level: if explain(code_of(newest)).accepted {
+            Level::Pass
+        } else {
+            Level::Fail
+        },
+        what: format!(
+            "its last {} deliveries: {accepted} accepted; the newest ({} at {}) was answered {}",
+            events.len(),
+            printable::escape_controls(&header_of(newest)),
+            printable::escape_controls(newest.created_at.as_deref().unwrap_or("an unknown time")),
+            describe_code(newest)
+        ),
+        fix: None,
+    }];
+    // One finding per failing code, newest first; a 400 split by its
+    // cause (an event the Receiver does not accept, or the token).
+    let cause = |event: &HookEvent| -> Option<String> {
+        let header = header_of(event);
+        (code_of(event) == 400
+            && !accepted_events.is_empty()
+            && !accepted_events.iter().any(|e| e.eq_ignore_ascii_case(&header)))
+        .then_some(header)
+    };
+    let mut keys: Vec<(u16, Option<String>)> = Vec::new();
+    for event in events.iter().filter(|e| !explain(code_of(e)).accepted) {
+        let key = (code_of(event), cause(event));
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    let newest_key = (code_of(newest), cause(newest));
+    for key in keys {
+        let (code, refused) = &key;
+        let with_key: Vec<&HookEvent> = events
+            .iter()
+            .filter(|e| code_of(e) == *code && cause(e) == *refused)
+            .collect();
+        let explanation = explain(*code);
+        let mut meaning = explanation.meaning.to_string();
+        let mut fix = explanation.fix(bin);
+        if *code == 400 {
+            // The controller's 400 is a token that does not match or an
+            // event it does not accept: the delivery's trigger tells which.
+            match refused {
+                Some(header) => {
+                    let header = printable::escape_controls(header);
+                    meaning = format!(
+                        "the controller refused event '{header}' (X-Gitlab-Event): it is not in the Receiver's \
+                         spec.events"
+                    );
+                    fix = format!(
+                        "add it: `{bin} create {name} -n {namespace} --event '{header}' …` with the other flags"
+                    );
+                }
+                None => {
+                    meaning = "the controller refused it: the webhook's X-Gitlab-Token does not match the Secret's \
+                               token"
+                        .to_string();
+                    fix = format!(
+                        "{bin} setup {name} -n {namespace} {flag} sets the webhook's secret token to the token"
+                    );
+                }
+            }
+        }
+        findings.push(Finding {
+            level: if newest_key == key { Level::Fail } else { Level::Warn },
+            what: format!(
+                "{} of them answered {}: {meaning}",
+                with_key.len(),
+                describe_code(with_key[0])
+            ),
+            fix: Some(fix),
+        });
+    }
+    findings
+}
+
 /// The GitLab token: from `--gitlab-token-file`, else [`TOKEN_VARIABLE`]
 /// when it is set and not empty (`env` reads it).
 fn token(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> CliResult<String> {
@@ -311,6 +592,79 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("--gitlab-token-file"), "{err}");
+    }
+
+    fn event(id: u64, trigger: &str, status: serde_json::Value) -> HookEvent {
+        HookEvent {
+            id,
+            url: None,
+            trigger: Some(trigger.into()),
+            response_status: status,
+            execution_duration: None,
+            created_at: Some(format!("2026-12-02T10:00:{id:02}Z")),
+        }
+    }
+
+    fn judged(events: &[HookEvent], accepted: &[&str]) -> Vec<Finding> {
+        let accepted: Vec<String> = accepted.iter().map(|e| e.to_string()).collect();
+        judge_events(events, &accepted, "app", "flux-system", "--gitlab-project g/p")
+    }
+
+    #[test]
+    fn events_failing_now_fail_older_failures_warn_and_a_400_is_told_apart_by_its_trigger() {
+        use serde_json::json;
+        let findings = judged(
+            &[
+                event(5, "push_hooks", json!("404")),
+                event(4, "push_hooks", json!("200")),
+                event(3, "push_hooks", json!(503)),
+                event(2, "tag_push_hooks", json!("400")),
+                event(1, "push_hooks", json!("400")),
+            ],
+            &["Push Hook"],
+        );
+        assert_eq!(findings.len(), 5, "{findings:#?}");
+        assert_eq!(findings[0].level, Level::Fail);
+        assert!(
+            findings[0].what.contains(
+                "last 5 deliveries: 1 accepted; the newest (Push Hook at 2026-12-02T10:00:05Z) was answered 404"
+            ),
+            "{findings:#?}"
+        );
+        assert_eq!(findings[1].level, Level::Fail);
+        assert!(findings[1].what.starts_with("1 of them answered 404: no Receiver"));
+        assert_eq!(findings[2].level, Level::Warn);
+        assert!(findings[2].what.starts_with("1 of them answered 503"));
+        assert!(
+            findings[3].what.contains("refused event 'Tag Push Hook'"),
+            "{findings:#?}"
+        );
+        assert!(findings[4].what.contains("X-Gitlab-Token"), "{findings:#?}");
+        assert!(
+            findings[4]
+                .fix
+                .as_deref()
+                .unwrap()
+                .contains("setup app -n flux-system --gitlab-project g/p")
+        );
+        // Every event accepted: a 400 can only be the token.
+        assert!(
+            judged(&[event(1, "tag_push_hooks", json!("400"))], &[])[1]
+                .what
+                .contains("X-Gitlab-Token")
+        );
+        let unreachable = judged(&[event(1, "push_hooks", json!("internal error"))], &[]);
+        assert!(
+            unreachable[0].what.ends_with("answered nothing (internal error)"),
+            "{unreachable:#?}"
+        );
+        assert!(unreachable[1].what.contains("could not connect"));
+        assert_eq!(judged(&[], &[])[0].level, Level::Warn);
+        assert!(
+            judged(&[event(1, "push_hooks", json!("200"))], &[])
+                .iter()
+                .all(|f| f.level == Level::Pass)
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::cli::{GlobalArgs, ListArgs, OutputFormat};
 use crate::cluster::inventory::{self, GithubHook, Inventory, Problem, Query, ReceiverRow};
 use crate::cluster::{self, Cluster};
 use crate::commands::block_on_reading;
+use crate::commands::gitlab_hook::GitlabPlan;
 use crate::commands::hook::HookPlan;
 use crate::error::{CliError, CliResult};
 use crate::output;
@@ -28,6 +29,7 @@ pub fn run(global: &GlobalArgs, args: &ListArgs) -> CliResult {
 /// only that Receiver's, and an error if no cluster has it.
 pub fn run_for(global: &GlobalArgs, args: &ListArgs, name: Option<&str>) -> CliResult {
     let hook = HookPlan::from_args(&args.github, false)?;
+    let gitlab = GitlabPlan::from_args(&args.gitlab, false)?;
     let contexts: Vec<Option<String>> = if args.all_contexts {
         cluster::context_names(global)?.into_iter().map(Some).collect()
     } else if global.context.is_empty() {
@@ -102,6 +104,9 @@ pub fn run_for(global: &GlobalArgs, args: &ListArgs, name: Option<&str>) -> CliR
     if let Some(hook) = &hook {
         block_on_reading(mark_github_hooks(hook, &mut rows))?;
     }
+    if let Some(gitlab) = &gitlab {
+        block_on_reading(mark_gitlab_hooks(gitlab, &mut rows))?;
+    }
     output::print(&render(&rows, args.output, args.all_namespaces, multi))?;
     if rows.is_empty()
         && matches!(
@@ -138,6 +143,23 @@ async fn mark_github_hooks(hook: &HookPlan, rows: &mut [ReceiverRow]) -> CliResu
     for (i, id) in checked.into_iter().zip(ids) {
         rows[i].github_hook = Some(GithubHook {
             scope: hook.scope_label(),
+            id,
+        });
+    }
+    Ok(())
+}
+
+/// Fills in each gitlab row's `gitlab_hook`: whether a hook of the scope
+/// delivers to its current URL (one listing of the hooks for them all).
+async fn mark_gitlab_hooks(gitlab: &GitlabPlan, rows: &mut [ReceiverRow]) -> CliResult {
+    let checked: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].type_ == "gitlab" && rows[i].url.is_some())
+        .collect();
+    let urls: Vec<&str> = checked.iter().filter_map(|&i| rows[i].url.as_deref()).collect();
+    let ids = gitlab.ids_for(&urls).await?;
+    for (i, id) in checked.into_iter().zip(ids) {
+        rows[i].gitlab_hook = Some(GithubHook {
+            scope: gitlab.scope_label(),
             id,
         });
     }
@@ -189,6 +211,9 @@ pub fn render(rows: &[ReceiverRow], format: OutputFormat, all_namespaces: bool, 
             );
             if rows.iter().any(|r| r.github_hook.is_some()) {
                 columns.push(Column::whole("GITHUB HOOK"));
+            }
+            if rows.iter().any(|r| r.gitlab_hook.is_some()) {
+                columns.push(Column::whole("GITLAB HOOK"));
             }
             let cells: Vec<Vec<String>> = rows
                 .iter()
@@ -258,11 +283,8 @@ fn cell(row: &ReceiverRow, header: &str) -> String {
             .unwrap_or_else(dash),
         // The hook's id, `none` when no hook delivers to the current URL,
         // `-` where nothing was checked (not github, or no URL known).
-        "GITHUB HOOK" => match &row.github_hook {
-            Some(GithubHook { id: Some(id), .. }) => id.to_string(),
-            Some(GithubHook { id: None, .. }) => "none".to_string(),
-            None => dash(),
-        },
+        "GITHUB HOOK" => hook_cell(row.github_hook.as_ref()),
+        "GITLAB HOOK" => hook_cell(row.gitlab_hook.as_ref()),
         "ISSUE" => match &row.problem {
             Some(Problem::SecretMissing { .. }) => "secret missing".into(),
             Some(Problem::TokenMissing { .. }) => "no token".into(),
@@ -270,6 +292,16 @@ fn cell(row: &ReceiverRow, header: &str) -> String {
             None => String::new(),
         },
         _ => String::new(),
+    }
+}
+
+/// The hook's id, `none` when no hook delivers to the current URL, `-`
+/// where nothing was checked (another type, or no URL known).
+fn hook_cell(hook: Option<&GithubHook>) -> String {
+    match hook {
+        Some(GithubHook { id: Some(id), .. }) => id.to_string(),
+        Some(GithubHook { id: None, .. }) => "none".to_string(),
+        None => "-".to_string(),
     }
 }
 

@@ -94,6 +94,9 @@ pub struct StoredHook {
     pub token: Option<String>,
     /// Every attribute as last set, flags included.
     pub attributes: Map<String, Value>,
+    /// Its `alert_status` and `disabled_until` when GitLab turned it off
+    /// (an update leaves them: a test delivery answered 2xx clears them).
+    pub alert: Option<(String, Option<String>)>,
 }
 
 /// A request the fake answered.
@@ -114,8 +117,11 @@ struct State {
     next_id: u64,
     seen: Vec<Seen>,
     public: String,
-    /// Each hook's recent events, by hook id: `(event id, response status)`.
-    events: BTreeMap<u64, Vec<(u64, String)>>,
+    /// Each hook's recent events, by hook id: `(event id, response status,
+    /// trigger)`.
+    events: BTreeMap<u64, Vec<(u64, String, String)>>,
+    /// Whether this is a GitLab older than 17.3, without the events API.
+    no_events_api: bool,
     /// The events resent, as `(hook id, event id)`.
     resent: Vec<(u64, u64)>,
     /// The next answer to a request of this method, instead of the real one.
@@ -186,6 +192,7 @@ impl FakeGitlab {
             url: url.to_string(),
             token: None,
             attributes,
+            alert: None,
         });
         id
     }
@@ -198,11 +205,39 @@ impl FakeGitlab {
     /// Records a delivery of hook `hook` that was answered `status`; its
     /// event id.
     pub fn add_event(&self, hook: u64, status: &str) -> u64 {
+        self.add_triggered_event(hook, status, "push_hooks")
+    }
+
+    /// [`FakeGitlab::add_event`] for a delivery triggered by `trigger`
+    /// (`push_hooks`, `tag_push_hooks`, …); later ones are newer.
+    pub fn add_triggered_event(&self, hook: u64, status: &str, trigger: &str) -> u64 {
         let mut state = self.state.lock().unwrap();
         let id = state.next_id;
         state.next_id += 1;
-        state.events.entry(hook).or_default().push((id, status.to_string()));
+        state
+            .events
+            .entry(hook)
+            .or_default()
+            .push((id, status.to_string(), trigger.to_string()));
         id
+    }
+
+    /// Sets hook `hook`'s `alert_status` (`temporarily_disabled`,
+    /// `disabled`) and `disabled_until`, as GitLab does to a failing hook.
+    pub fn set_alert(&self, hook: u64, status: &str, until: Option<&str>) {
+        let mut state = self.state.lock().unwrap();
+        let stored = state
+            .hooks
+            .values_mut()
+            .flatten()
+            .find(|h| h.id == hook)
+            .expect("the hook exists");
+        stored.alert = Some((status.to_string(), until.map(str::to_string)));
+    }
+
+    /// Answers `GET …/hooks/:id/events` 404, as GitLab before 17.3 does.
+    pub fn without_events_api(&self) {
+        self.state.lock().unwrap().no_events_api = true;
     }
 
     /// The events resent so far, as `(hook id, event id)`.
@@ -480,6 +515,7 @@ fn route(state: &mut State, method: &str, path: &str, query: Option<&str>, body:
                 url: attributes["url"].as_str().unwrap_or_default().to_string(),
                 token,
                 attributes,
+                alert: None,
             };
             state.next_id += 1;
             state.hooks.get_mut(&scope).unwrap().push(hook.clone());
@@ -516,6 +552,7 @@ fn route(state: &mut State, method: &str, path: &str, query: Option<&str>, body:
                 answer(204, &[], None)
             }
         }
+        ("GET", Route::Events(_)) if state.no_events_api => message(404, "404 Not Found"),
         ("GET", Route::Events(id)) => {
             let Some(hook) = state.hooks[&scope].iter().find(|h| h.id == id) else {
                 return message(404, "404 Not Found");
@@ -538,12 +575,12 @@ fn route(state: &mut State, method: &str, path: &str, query: Option<&str>, body:
                 .get(&id)
                 .into_iter()
                 .flatten()
-                .filter(|(_, code)| wanted(code))
-                .map(|(event, code)| {
-                    json!({"id": event, "url": hook.url, "trigger": "push_hooks", "response_status": code,
-                           "request_headers": {"X-Gitlab-Event": "Push Hook"}, "request_data": "{}",
+                .filter(|(_, code, _)| wanted(code))
+                .map(|(event, code, trigger)| {
+                    json!({"id": event, "url": hook.url, "trigger": trigger, "response_status": code,
+                           "request_headers": {"X-Gitlab-Event": header_of(trigger)}, "request_data": "{}",
                            "response_headers": {}, "response_body": "", "execution_duration": 0.05,
-                           "created_at": "2026-12-02T07:00:00.000Z"})
+                           "created_at": format!("2026-12-02T07:{:02}:00.000Z", event % 60)})
                 })
                 .collect();
             answer(200, &[("x-next-page", String::new())], Some(Value::Array(events)))
@@ -552,7 +589,7 @@ fn route(state: &mut State, method: &str, path: &str, query: Option<&str>, body:
             let known = state
                 .events
                 .get(&id)
-                .is_some_and(|events| events.iter().any(|(e, _)| *e == event));
+                .is_some_and(|events| events.iter().any(|(e, _, _)| *e == event));
             if !state.hooks[&scope].iter().any(|h| h.id == id) || !known {
                 return message(404, "404 Not Found");
             }
@@ -613,8 +650,8 @@ fn render(hook: &StoredHook, scope: &str) -> Value {
         "push_events_branch_filter": hook.attributes.get("push_events_branch_filter").cloned().unwrap_or(Value::Null),
         "branch_filter_strategy": hook.attributes.get("branch_filter_strategy").cloned().unwrap_or(json!("wildcard")),
         "repository_update_events": false,
-        "alert_status": "executable",
-        "disabled_until": null,
+        "alert_status": hook.alert.as_ref().map_or("executable", |(status, _)| status.as_str()),
+        "disabled_until": hook.alert.as_ref().and_then(|(_, until)| until.clone()),
         "url_variables": [],
         "custom_webhook_template": hook.attributes.get("custom_webhook_template").cloned().unwrap_or(Value::Null),
         "custom_headers": [],
@@ -630,4 +667,20 @@ fn render(hook: &StoredHook, scope: &str) -> Value {
         object.insert("project_id".into(), json!(1));
     }
     shown
+}
+
+/// The `X-Gitlab-Event` of a trigger: `tag_push_hooks` → `Tag Push Hook`.
+fn header_of(trigger: &str) -> String {
+    trigger
+        .trim_end_matches('s')
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }

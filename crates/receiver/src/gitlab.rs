@@ -335,6 +335,28 @@ pub struct Hook {
     /// Until when a temporarily disabled hook stays off.
     #[serde(default)]
     pub disabled_until: Option<String>,
+    /// Everything else GitLab shows, its event flags (`push_events`, …)
+    /// among them: see [`Hook::flag`].
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+impl Hook {
+    /// Event flag `flag` (`push_events`, …) as GitLab shows it; `None`
+    /// when this GitLab does not show that flag.
+    pub fn flag(&self, flag: &str) -> Option<bool> {
+        self.other.get(flag).and_then(Value::as_bool)
+    }
+}
+
+/// The event a delivery's `trigger` (`push_hooks`, `merge_request_hooks`,
+/// …) is: its `X-Gitlab-Event` header is the trigger's words capitalized,
+/// `Push Hook`, `Merge Request Hook`.
+pub fn event_of_trigger(trigger: &str) -> Option<&'static Event> {
+    EVENTS.iter().find(|event| {
+        let words = event.header.to_ascii_lowercase().replace(' ', "_");
+        trigger.eq_ignore_ascii_case(&format!("{words}s"))
+    })
 }
 
 /// The hook among `hooks` that delivers to exactly `url`.
@@ -433,6 +455,26 @@ pub fn request(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_trigger_names_its_event_and_a_hook_shows_its_flags() {
+        assert_eq!(event_of_trigger("push_hooks").unwrap().header, "Push Hook");
+        assert_eq!(
+            event_of_trigger("merge_request_hooks").unwrap().header,
+            "Merge Request Hook"
+        );
+        assert_eq!(event_of_trigger("tag_push_hooks").unwrap().flag, "tag_push_events");
+        assert!(event_of_trigger("repository_update_hooks").is_none());
+        let hook: Hook = serde_json::from_str(
+            r#"{"id": 3, "url": "https://h/hook/x", "alert_status": "temporarily_disabled",
+                "disabled_until": "2026-12-02T18:00:00Z", "push_events": true, "tag_push_events": false}"#,
+        )
+        .unwrap();
+        assert_eq!(hook.alert_status.as_deref(), Some("temporarily_disabled"));
+        assert_eq!(hook.flag("push_events"), Some(true));
+        assert_eq!(hook.flag("tag_push_events"), Some(false));
+        assert_eq!(hook.flag("emoji_events"), None);
+    }
     use serde_json::json;
 
     fn strings(list: &[&str]) -> Vec<String> {
