@@ -93,17 +93,17 @@ pub struct ReceiverRow {
     /// With `--github-repo`/`--github-org`: the GitHub webhook delivering
     /// to `url`, for a github Receiver whose URL is known.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub github_hook: Option<GithubHook>,
+    pub github_hook: Option<ProviderHook>,
     /// With `--gitlab-project`/`--gitlab-group`: the GitLab webhook
     /// delivering to `url`, for a gitlab Receiver whose URL is known.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gitlab_hook: Option<GithubHook>,
+    pub gitlab_hook: Option<ProviderHook>,
 }
 
 /// Whether a provider's webhook (GitHub's or GitLab's) delivers to a
 /// Receiver's current URL.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct GithubHook {
+pub struct ProviderHook {
     /// `repository o/r`, `organization o`, `project g/p` or `group g`.
     pub scope: String,
     /// The hook's id; `None` when no hook of the scope delivers there.

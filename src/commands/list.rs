@@ -6,7 +6,7 @@
 use futures::future::join_all;
 
 use crate::cli::{GlobalArgs, ListArgs, OutputFormat};
-use crate::cluster::inventory::{self, GithubHook, Inventory, Problem, Query, ReceiverRow};
+use crate::cluster::inventory::{self, ProviderHook, Inventory, Problem, Query, ReceiverRow};
 use crate::cluster::{self, Cluster};
 use crate::commands::block_on_reading;
 use crate::commands::gitlab_hook::GitlabPlan;
@@ -132,7 +132,7 @@ pub fn run_for(global: &GlobalArgs, args: &ListArgs, name: Option<&str>) -> CliR
     Ok(())
 }
 
-/// Fills in each github row's [`GithubHook`]: whether a hook of the scope
+/// Fills in each github row's [`ProviderHook`]: whether a hook of the scope
 /// delivers to its current URL.
 async fn mark_github_hooks(hook: &HookPlan, rows: &mut [ReceiverRow]) -> CliResult {
     let checked: Vec<usize> = (0..rows.len())
@@ -141,7 +141,7 @@ async fn mark_github_hooks(hook: &HookPlan, rows: &mut [ReceiverRow]) -> CliResu
     let urls: Vec<&str> = checked.iter().filter_map(|&i| rows[i].url.as_deref()).collect();
     let ids = hook.ids_for(&urls).await?;
     for (i, id) in checked.into_iter().zip(ids) {
-        rows[i].github_hook = Some(GithubHook {
+        rows[i].github_hook = Some(ProviderHook {
             scope: hook.scope_label(),
             id,
         });
@@ -158,7 +158,7 @@ async fn mark_gitlab_hooks(gitlab: &GitlabPlan, rows: &mut [ReceiverRow]) -> Cli
     let urls: Vec<&str> = checked.iter().filter_map(|&i| rows[i].url.as_deref()).collect();
     let ids = gitlab.ids_for(&urls).await?;
     for (i, id) in checked.into_iter().zip(ids) {
-        rows[i].gitlab_hook = Some(GithubHook {
+        rows[i].gitlab_hook = Some(ProviderHook {
             scope: gitlab.scope_label(),
             id,
         });
@@ -297,10 +297,10 @@ fn cell(row: &ReceiverRow, header: &str) -> String {
 
 /// The hook's id, `none` when no hook delivers to the current URL, `-`
 /// where nothing was checked (another type, or no URL known).
-fn hook_cell(hook: Option<&GithubHook>) -> String {
+fn hook_cell(hook: Option<&ProviderHook>) -> String {
     match hook {
-        Some(GithubHook { id: Some(id), .. }) => id.to_string(),
-        Some(GithubHook { id: None, .. }) => "none".to_string(),
+        Some(ProviderHook { id: Some(id), .. }) => id.to_string(),
+        Some(ProviderHook { id: None, .. }) => "none".to_string(),
         None => "-".to_string(),
     }
 }
