@@ -10,7 +10,7 @@ use receiver::delivery::explain;
 use receiver::gitlab::{DesiredHook, HookEvent, HookScope, hook_flags};
 
 use crate::cli::GitlabArgs;
-use crate::commands::hook::{Finding, Level, plain_http_elsewhere};
+use crate::commands::hook::{Finding, Level, plain_http_elsewhere, stale_among};
 use crate::commands::provider_token::{self, TokenSources};
 use crate::error::{CliError, CliResult};
 use crate::provider::gitlab::Client;
@@ -368,14 +368,7 @@ const RECENT: u32 = 20;
 /// The other hooks of `hooks` delivering to a `/hook/` path on `url`'s
 /// host, as `id → url`: a Receiver's URLs from before a rotation.
 fn stale_hooks(hooks: &[receiver::gitlab::Hook], url: &str) -> Vec<String> {
-    let Some(prefix) = url.find("/hook/").map(|at| &url[..at + "/hook/".len()]) else {
-        return Vec::new();
-    };
-    hooks
-        .iter()
-        .filter(|hook| hook.url != url && hook.url.starts_with(prefix))
-        .map(|hook| format!("{} → {}", hook.id, printable::escape_controls(&hook.url)))
-        .collect()
+    stale_among(hooks.iter().map(|hook| (hook.id, hook.url.as_str())), url)
 }
 
 /// An event's status code: GitLab's text parsed, 0 for no answer

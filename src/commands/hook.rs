@@ -398,16 +398,23 @@ impl HookPlan {
 /// The other hooks of `hooks` delivering to a `/hook/` path on `url`'s
 /// host, as `id → url`: a Receiver's URLs from before a rotation.
 fn stale_hooks(hooks: &[receiver::github::Hook], url: &str) -> Vec<String> {
+    stale_among(
+        hooks
+            .iter()
+            .filter_map(|hook| Some((hook.id, hook.config.url.as_deref()?))),
+        url,
+    )
+}
+
+/// Of the hooks `(id, url)`, those delivering to another `/hook/` path on
+/// `url`'s host, as `id → url`, whichever provider lists them.
+pub(crate) fn stale_among<'a>(hooks: impl Iterator<Item = (u64, &'a str)>, url: &str) -> Vec<String> {
     let Some(prefix) = url.find("/hook/").map(|at| &url[..at + "/hook/".len()]) else {
         return Vec::new();
     };
     hooks
-        .iter()
-        .filter_map(|hook| {
-            let other = hook.config.url.as_deref()?;
-            (other != url && other.starts_with(prefix))
-                .then(|| format!("{} → {}", hook.id, printable::escape_controls(other)))
-        })
+        .filter(|(_, other)| *other != url && other.starts_with(prefix))
+        .map(|(id, other)| format!("{id} → {}", printable::escape_controls(other)))
         .collect()
 }
 

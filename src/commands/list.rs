@@ -6,7 +6,7 @@
 use futures::future::join_all;
 
 use crate::cli::{GlobalArgs, ListArgs, OutputFormat};
-use crate::cluster::inventory::{self, ProviderHook, Inventory, Problem, Query, ReceiverRow};
+use crate::cluster::inventory::{self, Inventory, Problem, ProviderHook, Query, ReceiverRow};
 use crate::cluster::{self, Cluster};
 use crate::commands::block_on_reading;
 use crate::commands::gitlab_hook::GitlabPlan;
