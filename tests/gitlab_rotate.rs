@@ -1,6 +1,7 @@
 //! `rotate --gitlab-project`: the GitLab hook found by the Receiver's URL
 //! before anything changes, then moved to the new URL and token in one PUT
-//! once the controller serves the new path. The cluster is the emulator,
+//! once the controller serves the new path, then the events that failed
+//! meanwhile resent. The cluster is the emulator,
 //! GitLab the fake that checks the documented hooks API
 //! (tests/common/gitlab.rs).
 
@@ -88,6 +89,12 @@ fn rotate_moves_the_gitlab_hook_to_the_new_url_and_token_in_one_put() {
     assert_eq!(gitlab.seen().len(), seen, "a dry run sends nothing");
     assert_eq!(token_of(&env, "app"), old_token);
 
+    // A push refused as the rotation began is resent; an old failure and a
+    // success are not.
+    let hook = before[0].id;
+    gitlab.add_event_at(hook, "404", "push_hooks", "2026-01-01T00:00:00.000Z");
+    let lost = gitlab.add_event(hook, "404");
+    gitlab.add_event(hook, "200");
     let mut rotate = vec!["rotate", "app", "--yes"];
     rotate.extend(scope);
     let output = run(&env, &rotate);
@@ -112,6 +119,11 @@ fn rotate_moves_the_gitlab_hook_to_the_new_url_and_token_in_one_put() {
         "{stdout}"
     );
     assert!(!stderr.contains("update the provider's webhook now"), "{stderr}");
+    assert_eq!(gitlab.resent(), [(hook, lost)]);
+    assert!(
+        stdout.contains("✔ resent 1 deliveries that failed during the rotation\n  accepted by the Receiver: 1 of 1\n"),
+        "{stdout}"
+    );
     for secret in [old_token.as_str(), new_token.as_str(), TOKEN] {
         assert!(!stdout.contains(secret) && !stderr.contains(secret));
     }

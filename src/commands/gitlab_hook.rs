@@ -362,6 +362,103 @@ impl GitlabPlan {
     }
 }
 
+/// A hook found before a rotation: its id, and when the rotation started
+/// on GitLab's clock (the events to resend are those made since).
+pub struct GitlabLocated {
+    id: u64,
+    since: jiff::Timestamp,
+}
+
+/// The most events one rotation resends: GitLab allows five resends a
+/// minute per hook.
+const MAX_RESENDS: usize = 5;
+
+impl GitlabPlan {
+    /// The hook delivering to `url` (the Receiver's URL before a rotation);
+    /// an error, before anything changes, when there is none.
+    pub async fn locate(&self, url: &str) -> CliResult<GitlabLocated> {
+        let client = self.client();
+        let since = client.clock().await.map_err(CliError::failure)?;
+        match client.find(url).await.map_err(CliError::failure)? {
+            Some(hook) => Ok(GitlabLocated {
+                id: hook.id,
+                since: since - jiff::SignedDuration::from_secs(5),
+            }),
+            None => Err(CliError::failure(format!(
+                "no GitLab webhook of {} delivers to {url}, so there is none to repoint: register it with `{bin} \
+                 setup` and {}, or rotate without it (nothing was changed)",
+                self.scope,
+                self.scope.flag(),
+                bin = crate::plugin::display_name()
+            ))),
+        }
+    }
+
+    /// Resends the located hook's events that failed since the rotation
+    /// started (GitLab 17.4 and later re-executes the hook, so with its
+    /// current URL and token), oldest first, at most [`MAX_RESENDS`]; the
+    /// lines to print. A GitLab without the events API (before 17.3) is
+    /// said, not an error: the hook is repointed already.
+    pub async fn resend_failed(&self, located: &GitlabLocated) -> CliResult<String> {
+        let client = self.client();
+        let failed = |e: String| CliError::failure(format!("the GitLab webhook is repointed, but {e}"));
+        let Some(events) = client
+            .recent_events(located.id, receiver::gitlab::PER_PAGE)
+            .await
+            .map_err(failed)?
+        else {
+            return Ok(
+                "GitLab keeps no delivery log readable by the API before 17.3: pushes sent during the rotation \
+                 were not resent (see the hook's Recent events)\n"
+                    .to_string(),
+            );
+        };
+        let mut lost: Vec<(jiff::Timestamp, &HookEvent)> = events
+            .iter()
+            .filter(|event| !explain(code_of(event)).accepted)
+            .filter_map(|event| {
+                let at: jiff::Timestamp = event.created_at.as_deref()?.parse().ok()?;
+                (at >= located.since).then_some((at, event))
+            })
+            .collect();
+        if lost.is_empty() {
+            return Ok("✔ no delivery failed during the rotation: nothing to resend\n".to_string());
+        }
+        lost.sort_by_key(|(at, event)| (*at, event.id));
+        let skipped = lost.len().saturating_sub(MAX_RESENDS);
+        lost.truncate(MAX_RESENDS);
+        let mut accepted = 0;
+        for (_, event) in &lost {
+            let answer = client.resend(located.id, event.id).await.map_err(failed)?;
+            let code = answer.trim().parse().unwrap_or(0);
+            if explain(code).accepted {
+                accepted += 1;
+            } else {
+                let explanation = explain(code);
+                progress::warn(&format!(
+                    "a resent {} was answered {}: {}; fix: {}",
+                    printable::escape_controls(&header_of(event)),
+                    printable::escape_controls(&answer),
+                    explanation.meaning,
+                    explanation.fix(crate::plugin::display_name())
+                ));
+            }
+        }
+        let mut text = format!(
+            "✔ resent {} deliveries that failed during the rotation\n  accepted by the Receiver: {accepted} of {}\n",
+            lost.len(),
+            lost.len()
+        );
+        if skipped > 0 {
+            text.push_str(&format!(
+                "  {skipped} more failed: GitLab resends five a minute per hook, so resend them from the hook's \
+                 Recent events\n"
+            ));
+        }
+        Ok(text)
+    }
+}
+
 /// How many recent events `doctor` reads.
 const RECENT: u32 = 20;
 

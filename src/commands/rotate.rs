@@ -182,16 +182,10 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
         (Some(hook), Some(old_url)) => Some(hook.locate(old_url).await?),
         _ => None,
     };
-    if let (Some(gitlab), Some(old_url)) = (&gitlab, &old_url)
-        && gitlab.find(old_url).await?.is_none()
-    {
-        return Err(CliError::failure(format!(
-            "no GitLab webhook of {} delivers to {old_url}, so there is none to repoint: register it with `{bin} \
-             setup` and --gitlab-project/--gitlab-group, or rotate without them (nothing was changed)",
-            gitlab.scope_label(),
-            bin = crate::plugin::display_name()
-        )));
-    }
+    let gitlab_located = match (&gitlab, &old_url) {
+        (Some(gitlab), Some(old_url)) => Some(gitlab.locate(old_url).await?),
+        _ => None,
+    };
     if args.yes {
         // Confirmed in advance, but every URL that moves is still named first.
         eprint!("{plan}");
@@ -315,8 +309,9 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
             ));
             return output::print(&hook.redeliver_failed(located).await?);
         }
-        if let (Some(gitlab), Some(old_url)) = (&gitlab, &old_url) {
-            return gitlab.rotate(old_url, &show(&new_path), &new_token, &events).await;
+        if let (Some(gitlab), Some(old_url), Some(located)) = (&gitlab, &old_url, &gitlab_located) {
+            gitlab.rotate(old_url, &show(&new_path), &new_token, &events).await?;
+            return output::print(&gitlab.resend_failed(located).await?);
         }
         let read_it = if args.show_token {
             String::new()

@@ -289,6 +289,20 @@ impl Client {
         })
     }
 
+    /// GitLab's clock now, from the `Date` of a cheap answer (one hook of
+    /// the scope), so that "since the rotation started" is measured on the
+    /// clock that stamps the hook's events; this machine's, less a minute,
+    /// without a readable `Date`.
+    pub async fn clock(&self) -> Result<jiff::Timestamp, String> {
+        let request = self.request("GET", &format!("{}?per_page=1", self.scope.hooks_path()), None);
+        let response = self.send(&request, &[]).await?;
+        Ok(response
+            .header("date")
+            .and_then(|date| jiff::fmt::rfc2822::parse(date).ok())
+            .map(|zoned| zoned.timestamp())
+            .unwrap_or_else(|| jiff::Timestamp::now() - jiff::SignedDuration::from_secs(60)))
+    }
+
     /// Resends event `event` of hook `id` (GitLab 17.4 and later, 5 a
     /// minute per hook); the status the receiver answered, as GitLab
     /// reports it.

@@ -119,7 +119,7 @@ struct State {
     public: String,
     /// Each hook's recent events, by hook id: `(event id, response status,
     /// trigger)`.
-    events: BTreeMap<u64, Vec<(u64, String, String)>>,
+    events: BTreeMap<u64, Vec<(u64, String, String, String)>>,
     /// Whether this is a GitLab older than 17.3, without the events API.
     no_events_api: bool,
     /// The events resent, as `(hook id, event id)`.
@@ -211,14 +211,22 @@ impl FakeGitlab {
     /// [`FakeGitlab::add_event`] for a delivery triggered by `trigger`
     /// (`push_hooks`, `tag_push_hooks`, …); later ones are newer.
     pub fn add_triggered_event(&self, hook: u64, status: &str, trigger: &str) -> u64 {
+        let now = jiff::Timestamp::now().round(jiff::Unit::Millisecond).unwrap();
+        self.add_event_at(hook, status, trigger, &format!("{now:.3}"))
+    }
+
+    /// [`FakeGitlab::add_triggered_event`] made at `created_at` (RFC 3339,
+    /// as GitLab writes it: `2026-12-02T07:00:00.000Z`).
+    pub fn add_event_at(&self, hook: u64, status: &str, trigger: &str, created_at: &str) -> u64 {
         let mut state = self.state.lock().unwrap();
         let id = state.next_id;
         state.next_id += 1;
-        state
-            .events
-            .entry(hook)
-            .or_default()
-            .push((id, status.to_string(), trigger.to_string()));
+        state.events.entry(hook).or_default().push((
+            id,
+            status.to_string(),
+            trigger.to_string(),
+            created_at.to_string(),
+        ));
         id
     }
 
@@ -575,12 +583,12 @@ fn route(state: &mut State, method: &str, path: &str, query: Option<&str>, body:
                 .get(&id)
                 .into_iter()
                 .flatten()
-                .filter(|(_, code, _)| wanted(code))
-                .map(|(event, code, trigger)| {
+                .filter(|(_, code, _, _)| wanted(code))
+                .map(|(event, code, trigger, created_at)| {
                     json!({"id": event, "url": hook.url, "trigger": trigger, "response_status": code,
                            "request_headers": {"X-Gitlab-Event": header_of(trigger)}, "request_data": "{}",
                            "response_headers": {}, "response_body": "", "execution_duration": 0.05,
-                           "created_at": format!("2026-12-02T07:{:02}:00.000Z", event % 60)})
+                           "created_at": created_at})
                 })
                 .collect();
             answer(200, &[("x-next-page", String::new())], Some(Value::Array(events)))
@@ -589,7 +597,7 @@ fn route(state: &mut State, method: &str, path: &str, query: Option<&str>, body:
             let known = state
                 .events
                 .get(&id)
-                .is_some_and(|events| events.iter().any(|(e, _, _)| *e == event));
+                .is_some_and(|events| events.iter().any(|(e, _, _, _)| *e == event));
             if !state.hooks[&scope].iter().any(|h| h.id == id) || !known {
                 return message(404, "404 Not Found");
             }
