@@ -40,7 +40,10 @@ fn scopes(text: &str) {
         no_escape(middle(&path, "/orgs/", "/hooks"), text);
     }
     for (parse, prefix) in [
-        (gitlab::HookScope::parse_project as fn(&str) -> Result<gitlab::HookScope, String>, "/projects/"),
+        (
+            gitlab::HookScope::parse_project as fn(&str) -> Result<gitlab::HookScope, String>,
+            "/projects/",
+        ),
         (gitlab::HookScope::parse_group, "/groups/"),
     ] {
         if let Ok(scope) = parse(text) {
