@@ -242,6 +242,35 @@ fn rotate_refuses_before_changing_anything_when_no_hook_delivers_to_the_receiver
         "{}",
         text(&output.stderr)
     );
+    // Nor is deleting it with a GitHub flag: refused, and nothing deleted.
+    let output = run(
+        &env,
+        &[
+            "delete",
+            "lab",
+            "--silent",
+            "--github-repo",
+            "acme/app",
+            "--github-api-url",
+            &github.api_url,
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("nothing was deleted"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(
+        env.emulator
+            .get_object(
+                "notification.toolkit.fluxcd.io/v1",
+                "receivers",
+                Some("flux-system"),
+                "lab"
+            )
+            .is_some()
+    );
 
     // A dry run shows the PATCH it would send, secret hidden, and sends nothing.
     let before = github.seen().len();

@@ -45,7 +45,7 @@ pub fn delete(global: &GlobalArgs, args: &DeleteArgs) -> CliResult {
         // Found while the Receiver still says which URL it serves.
         let github = match &hook {
             Some(hook) => {
-                let url = served_url(&cluster, global, &api, name).await?;
+                let url = served_url(&cluster, global, &api, name, "github").await?;
                 let id = hook.find(&url).await?;
                 Some((hook, url, id))
             }
@@ -53,7 +53,7 @@ pub fn delete(global: &GlobalArgs, args: &DeleteArgs) -> CliResult {
         };
         let gitlab = match &gitlab {
             Some(gitlab) => {
-                let url = served_url(&cluster, global, &api, name).await?;
+                let url = served_url(&cluster, global, &api, name, "gitlab").await?;
                 let id = gitlab.find(&url).await?;
                 Some((gitlab, url, id))
             }
@@ -75,8 +75,16 @@ pub fn delete(global: &GlobalArgs, args: &DeleteArgs) -> CliResult {
 }
 
 /// The URL a Receiver is served at now: the path the controller reports,
-/// behind the address its Secret's annotation or the cluster gives.
-async fn served_url(cluster: &Cluster, global: &GlobalArgs, api: &Api<Receiver>, name: &str) -> CliResult<String> {
+/// behind the address its Secret's annotation or the cluster gives. A
+/// Receiver of another type than the `provider` whose hook is to be
+/// removed is a usage error: its hook cannot be at that provider.
+async fn served_url(
+    cluster: &Cluster,
+    global: &GlobalArgs,
+    api: &Api<Receiver>,
+    name: &str,
+    provider: &str,
+) -> CliResult<String> {
     let namespace = global.namespace.as_str();
     let receiver = cluster
         .call(&Action::object("get", "receivers", namespace, name), || {
@@ -84,6 +92,13 @@ async fn served_url(cluster: &Cluster, global: &GlobalArgs, api: &Api<Receiver>,
         })
         .await?
         .ok_or_else(|| CliError::failure(format!("Receiver {namespace}/{name} not found")))?;
+    if receiver.spec.type_ != provider {
+        return Err(CliError::usage(format!(
+            "Receiver {namespace}/{name} is of type {}, so its webhook is not at {provider}: drop the {provider} \
+             flags (nothing was deleted)",
+            receiver.spec.type_
+        )));
+    }
     let served = served::served(cluster, &receiver, None, &global.flux_namespace).await?;
     if served.path.is_none() {
         return Err(CliError::failure(format!(
