@@ -17,7 +17,7 @@ use crate::cluster::error::Action;
 use crate::cluster::{Cluster, access, flux_objects, served};
 use crate::commands::block_on;
 use crate::commands::gitlab_hook::GitlabPlan;
-use crate::commands::hook::{HookPlan, Level};
+use crate::commands::hook::{Finding, HookPlan, Level};
 use crate::error::{CliError, CliResult};
 use crate::plugin::display_name;
 use crate::{http, output};
@@ -297,13 +297,17 @@ async fn check_receivers(
     }
     for receiver in &receivers {
         check_receiver(cluster, namespace, receiver, args, base, report).await?;
+        let address = (args.hostname.as_deref(), global.flux_namespace.as_str());
+        let (name, events) = (receiver.name_any(), &receiver.spec.events);
         if let Some(hook) = hook {
-            let address = (args.hostname.as_deref(), global.flux_namespace.as_str());
-            check_github_hook(cluster, namespace, receiver, address, hook, report).await?;
+            let inspect = async |url: &str| hook.inspect(url, &name, namespace, events).await;
+            let provider = (ProviderType::Github, "GitHub");
+            check_provider_hook(cluster, receiver, address, provider, inspect, report).await?;
         }
         if let Some(gitlab) = gitlab {
-            let address = (args.hostname.as_deref(), global.flux_namespace.as_str());
-            check_gitlab_hook(cluster, namespace, receiver, address, gitlab, report).await?;
+            let inspect = async |url: &str| gitlab.inspect(url, &name, namespace, events).await;
+            let provider = (ProviderType::Gitlab, "GitLab");
+            check_provider_hook(cluster, receiver, address, provider, inspect, report).await?;
         }
     }
     Ok(())
@@ -503,83 +507,46 @@ async fn check_receiver(
     Ok(())
 }
 
-/// The Receiver's GitHub webhook, read at GitHub: that one delivers to its
-/// current URL, and what its recent deliveries were answered.
-async fn check_github_hook(
+/// The Receiver's webhook at `provider` (named `label`), read there by
+/// `inspect` given the Receiver's current URL: that one delivers to it,
+/// and what its recent deliveries were answered.
+async fn check_provider_hook(
     cluster: &Cluster,
-    namespace: &str,
     receiver: &Receiver,
     (hostname, flux_namespace): (Option<&str>, &str),
-    hook: &HookPlan,
+    (provider, label): (ProviderType, &str),
+    inspect: impl AsyncFnOnce(&str) -> Vec<Finding>,
     report: &mut Report,
 ) -> CliResult {
-    if receiver.spec.provider() != Some(ProviderType::Github) {
+    if receiver.spec.provider() != Some(provider) {
         report.add(
             Verdict::Warn,
-            format!("  GitHub webhook not checked: type {}, not github", receiver.spec.type_),
+            format!(
+                "  {label} webhook not checked: type {}, not {provider}",
+                receiver.spec.type_
+            ),
             None,
         );
         return Ok(());
     }
-    let name = receiver.name_any();
     let served = served::served(cluster, receiver, hostname, flux_namespace).await?;
-    match served.url {
-        Some(url) => {
-            for finding in hook.inspect(&url, &name, namespace, &receiver.spec.events).await {
-                let verdict = match finding.level {
-                    Level::Pass => Verdict::Pass,
-                    Level::Warn => Verdict::Warn,
-                    Level::Fail => Verdict::Fail,
-                };
-                report.add(verdict, format!("  {}", finding.what), finding.fix);
-            }
-        }
-        None => report.add(
-            Verdict::Warn,
-            "  GitHub webhook not checked: the Receiver's URL is not known (it serves no path, or pass --hostname)",
-            None,
-        ),
-    }
-    Ok(())
-}
-
-/// The Receiver's GitLab webhook, read at GitLab: that one delivers to its
-/// current URL and is not turned off, and what its recent deliveries were
-/// answered.
-async fn check_gitlab_hook(
-    cluster: &Cluster,
-    namespace: &str,
-    receiver: &Receiver,
-    (hostname, flux_namespace): (Option<&str>, &str),
-    gitlab: &GitlabPlan,
-    report: &mut Report,
-) -> CliResult {
-    if receiver.spec.provider() != Some(ProviderType::Gitlab) {
+    let Some(url) = served.url else {
         report.add(
             Verdict::Warn,
-            format!("  GitLab webhook not checked: type {}, not gitlab", receiver.spec.type_),
+            format!(
+                "  {label} webhook not checked: the Receiver's URL is not known (it serves no path, or pass --hostname)"
+            ),
             None,
         );
         return Ok(());
-    }
-    let name = receiver.name_any();
-    let served = served::served(cluster, receiver, hostname, flux_namespace).await?;
-    match served.url {
-        Some(url) => {
-            for finding in gitlab.inspect(&url, &name, namespace, &receiver.spec.events).await {
-                let verdict = match finding.level {
-                    Level::Pass => Verdict::Pass,
-                    Level::Warn => Verdict::Warn,
-                    Level::Fail => Verdict::Fail,
-                };
-                report.add(verdict, format!("  {}", finding.what), finding.fix);
-            }
-        }
-        None => report.add(
-            Verdict::Warn,
-            "  GitLab webhook not checked: the Receiver's URL is not known (it serves no path, or pass --hostname)",
-            None,
-        ),
+    };
+    for finding in inspect(&url).await {
+        let verdict = match finding.level {
+            Level::Pass => Verdict::Pass,
+            Level::Warn => Verdict::Warn,
+            Level::Fail => Verdict::Fail,
+        };
+        report.add(verdict, format!("  {}", finding.what), finding.fix);
     }
     Ok(())
 }

@@ -394,6 +394,33 @@ impl GitlabPlan {
         }
     }
 
+    /// Moves the located hook to `new_url` and `new_token` in one PUT
+    /// (GitLab resets a hook's token when its URL changes, so both go
+    /// together), with the Receiver's `events`: the hook [`GitlabPlan::locate`]
+    /// found, so no second listing.
+    pub async fn repoint(
+        &self,
+        located: &GitlabLocated,
+        new_url: &str,
+        new_token: &str,
+        events: &[String],
+    ) -> CliResult {
+        let desired = self.desired(new_url, new_token, events)?;
+        let mut client = self.client();
+        client.repoint(located.id, &desired).await.map_err(|e| {
+            CliError::failure(format!(
+                "the token is rotated and the Receiver serves {new_url}, but the GitLab webhook (id {}) still \
+                 delivers to the old URL: {e}; set its URL and secret token by hand",
+                located.id
+            ))
+        })?;
+        output::println(&format!(
+            "✔ GitLab webhook moved to the new URL and token: {} (id {})",
+            client.hooks_url(),
+            located.id
+        ))
+    }
+
     /// Resends the located hook's events that failed since the rotation
     /// started (GitLab 17.4 and later re-executes the hook, so with its
     /// current URL and token), oldest first, at most [`MAX_RESENDS`]; the

@@ -102,10 +102,14 @@ pub fn run_for(global: &GlobalArgs, args: &ListArgs, name: Option<&str>) -> CliR
         )));
     }
     if let Some(hook) = &hook {
-        block_on_reading(mark_github_hooks(hook, &mut rows))?;
+        let ids_for = async |urls: &[&str]| hook.ids_for(urls).await;
+        let slot: fn(&mut ReceiverRow) -> &mut Option<ProviderHook> = |row| &mut row.github_hook;
+        block_on_reading(mark_hooks(&mut rows, "github", hook.scope_label(), ids_for, slot))?;
     }
     if let Some(gitlab) = &gitlab {
-        block_on_reading(mark_gitlab_hooks(gitlab, &mut rows))?;
+        let ids_for = async |urls: &[&str]| gitlab.ids_for(urls).await;
+        let slot: fn(&mut ReceiverRow) -> &mut Option<ProviderHook> = |row| &mut row.gitlab_hook;
+        block_on_reading(mark_hooks(&mut rows, "gitlab", gitlab.scope_label(), ids_for, slot))?;
     }
     output::print(&render(&rows, args.output, args.all_namespaces, multi))?;
     if rows.is_empty()
@@ -132,34 +136,24 @@ pub fn run_for(global: &GlobalArgs, args: &ListArgs, name: Option<&str>) -> CliR
     Ok(())
 }
 
-/// Fills in each github row's [`ProviderHook`]: whether a hook of the scope
-/// delivers to its current URL.
-async fn mark_github_hooks(hook: &HookPlan, rows: &mut [ReceiverRow]) -> CliResult {
+/// Fills in the [`ProviderHook`] (`slot`) of each row of `type_` whose
+/// URL is known: the id of the hook of `scope` delivering there, which
+/// `ids_for` finds for all the URLs with one listing of the hooks.
+async fn mark_hooks(
+    rows: &mut [ReceiverRow],
+    type_: &str,
+    scope: String,
+    ids_for: impl AsyncFnOnce(&[&str]) -> CliResult<Vec<Option<u64>>>,
+    slot: fn(&mut ReceiverRow) -> &mut Option<ProviderHook>,
+) -> CliResult {
     let checked: Vec<usize> = (0..rows.len())
-        .filter(|&i| rows[i].type_ == "github" && rows[i].url.is_some())
+        .filter(|&i| rows[i].type_ == type_ && rows[i].url.is_some())
         .collect();
     let urls: Vec<&str> = checked.iter().filter_map(|&i| rows[i].url.as_deref()).collect();
-    let ids = hook.ids_for(&urls).await?;
+    let ids = ids_for(&urls).await?;
     for (i, id) in checked.into_iter().zip(ids) {
-        rows[i].github_hook = Some(ProviderHook {
-            scope: hook.scope_label(),
-            id,
-        });
-    }
-    Ok(())
-}
-
-/// Fills in each gitlab row's `gitlab_hook`: whether a hook of the scope
-/// delivers to its current URL (one listing of the hooks for them all).
-async fn mark_gitlab_hooks(gitlab: &GitlabPlan, rows: &mut [ReceiverRow]) -> CliResult {
-    let checked: Vec<usize> = (0..rows.len())
-        .filter(|&i| rows[i].type_ == "gitlab" && rows[i].url.is_some())
-        .collect();
-    let urls: Vec<&str> = checked.iter().filter_map(|&i| rows[i].url.as_deref()).collect();
-    let ids = gitlab.ids_for(&urls).await?;
-    for (i, id) in checked.into_iter().zip(ids) {
-        rows[i].gitlab_hook = Some(ProviderHook {
-            scope: gitlab.scope_label(),
+        *slot(&mut rows[i]) = Some(ProviderHook {
+            scope: scope.clone(),
             id,
         });
     }

@@ -309,8 +309,8 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs, supplied: Option<String>
             ));
             return output::print(&hook.redeliver_failed(located).await?);
         }
-        if let (Some(gitlab), Some(old_url), Some(located)) = (&gitlab, &old_url, &gitlab_located) {
-            gitlab.rotate(old_url, &show(&new_path), &new_token, &events).await?;
+        if let (Some(gitlab), Some(located)) = (&gitlab, &gitlab_located) {
+            gitlab.repoint(located, &show(&new_path), &new_token, &events).await?;
             return output::print(&gitlab.resend_failed(located).await?);
         }
         let read_it = if args.show_token {

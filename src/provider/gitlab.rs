@@ -248,6 +248,12 @@ impl Client {
         }
     }
 
+    /// Points hook `id` at `desired` (its new URL and token) in one PUT.
+    pub async fn repoint(&mut self, id: u64, desired: &DesiredHook) -> Result<(), String> {
+        self.secret = Some(desired.token.clone());
+        self.update(id, desired).await.map(|_| ())
+    }
+
     /// The hook that delivers to `url`, if any.
     pub async fn find(&self, url: &str) -> Result<Option<Hook>, String> {
         let hooks = self.list().await?;
